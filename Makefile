@@ -1,0 +1,76 @@
+# Titan — the two commands: `make run` (the app on embedded engines) and `make test` (everything, on real services).
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# Node 22+ is required. The system Node is used when new enough; otherwise Node 24 comes from the npm
+# registry's `node` package into .tools/ (git-ignored) — no other download.
+NODE_MIN_MAJOR := 22
+NODE_PKG := node@24
+SYS_NODE_MAJOR := $(shell node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
+LOCAL_NODE_DIR := $(CURDIR)/.tools/node/node_modules/node/bin
+ifeq ($(shell [ "$(SYS_NODE_MAJOR)" -ge "$(NODE_MIN_MAJOR)" ] && echo yes),yes)
+NODE_DEP :=
+else
+NODE_DEP := $(LOCAL_NODE_DIR)/node
+export PATH := $(LOCAL_NODE_DIR):$(PATH)
+endif
+export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
+export SCARF_ANALYTICS := false
+export NODE_OPTIONS := --disable-warning=ExperimentalWarning
+
+.PHONY: help run start deps test test-only lint format typecheck services services-down bench build clean hooks
+
+help:
+	@echo "make run        start Titan on the embedded engines and print its URL"
+	@echo "make test       install and start Redis, Postgres+pgvector, Neo4j; lint, typecheck, all tests with coverage"
+	@echo "make services   start the test services (tests/services/up.sh); make services-down stops them"
+	@echo "make bench      run the benchmarks in bench/ (tables with a baseline from the same run)"
+	@echo "make build      typecheck and build what ships"
+
+$(LOCAL_NODE_DIR)/node:
+	@echo "System Node is $(SYS_NODE_MAJOR).x; installing $(NODE_PKG) from the npm registry into .tools/node"
+	@mkdir -p .tools/node
+	@npm install --prefix .tools/node --no-save --no-audit --no-fund --loglevel=error $(NODE_PKG) >/dev/null
+	@$(LOCAL_NODE_DIR)/node --version
+
+# Reinstall only when package-lock.json changed since the last install.
+node_modules/.package-lock.json: package-lock.json $(NODE_DEP)
+	@echo "Installing dependencies with $$(node --version)"
+	@npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+deps: node_modules/.package-lock.json
+
+run start: deps
+	@node daemon/main.ts
+
+lint: deps
+	@biome check .
+
+format: deps
+	@biome check --write .
+
+typecheck: deps
+	@tsc --noEmit -p tsconfig.json
+
+hooks:
+	@git config core.hooksPath .githooks && echo "pre-commit hook installed (.githooks/pre-commit)"
+
+services:
+	@bash tests/services/up.sh
+
+services-down:
+	@bash tests/services/down.sh
+
+# The whole suite: services up, static checks, every test with coverage, services down; ends with "N passed, N failed".
+test: deps
+	@bash tests/run.sh
+
+bench: deps services
+	@for f in bench/*.bench.ts; do echo "== $$f"; node $$f || exit 1; done
+
+build: deps typecheck
+	@echo "Typecheck passed. The daemon runs from its TypeScript sources on Node $(NODE_MIN_MAJOR)+; the single executable is built by installer/ (see README)."
+
+clean:
+	rm -rf node_modules .tools coverage reports

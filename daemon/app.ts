@@ -1,0 +1,140 @@
+// Wires Titan together: settings → logs → storage engines → auth → HTTP routes. One call builds a runnable daemon.
+import { join } from 'node:path';
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { HTTPException } from 'hono/http-exception';
+import pkg from '../package.json' with { type: 'json' };
+import { LoginLimiter } from './auth/loginLimiter.ts';
+import { PasswordFile } from './auth/password.ts';
+import { requireAuth } from './auth/requireAuth.ts';
+import { TokenIssuer } from './auth/tokens.ts';
+import { secretValues } from './config/secrets.ts';
+import { SettingsStore } from './config/settingsStore.ts';
+import { authRoutes } from './http/authRoutes.ts';
+import { docsRoutes } from './http/docsRoutes.ts';
+import { ApiError, errorBody } from './http/errors.ts';
+import { healthRoutes } from './http/healthRoutes.ts';
+import { logsRoutes } from './http/logsRoutes.ts';
+import { allowedHosts, originGuard } from './http/originGuard.ts';
+import { ApiRoutes } from './http/routes.ts';
+import { settingsRoutes } from './http/settingsRoutes.ts';
+import { Logs } from './logs/logs.ts';
+import { type Engines, openEngines } from './storage/engines.ts';
+
+export const VERSION: string = pkg.version;
+
+export interface Titan {
+  settings: SettingsStore;
+  logs: Logs;
+  engines: Engines;
+  app: Hono;
+  api: ApiRoutes;
+  /** Set by the server once it listens, so Host/Origin checks know the real port (port 0 in tests). */
+  setListeningPort(port: number): void;
+  close(): Promise<void>;
+}
+
+export interface TitanOptions {
+  env?: NodeJS.ProcessEnv;
+  /** Echo warnings to stderr (the CLI does; tests do not). */
+  console?: boolean;
+}
+
+export async function createTitan(opts: TitanOptions = {}): Promise<Titan> {
+  const settings = new SettingsStore(opts.env ?? process.env);
+  const logs = new Logs({
+    dir: join(settings.dir, 'logs'),
+    level: settings.get().log_level,
+    capBytes: settings.get().limits.logs_mb * 1024 * 1024,
+    secrets: () => secretValues(settings.get()),
+    console: opts.console ?? false,
+  });
+  settings.onChange((next) => logs.setLevel(next.log_level));
+
+  let engines: Engines;
+  try {
+    engines = await openEngines(settings.get(), settings.dir);
+  } catch (err) {
+    logs.app.error({ err: (err as Error).message }, 'storage could not be opened');
+    logs.close();
+    throw err;
+  }
+
+  const passwords = new PasswordFile(settings.dir);
+  const tokens = new TokenIssuer(settings.dir, () => settings.get().auth.token_ttl_h);
+  const limiter = new LoginLimiter(() => settings.get().auth.login_attempts_per_minute);
+
+  let port = settings.get().server.port;
+  const app = new Hono();
+  const api = new ApiRoutes(app);
+
+  app.onError((err, c) => {
+    if (err instanceof ApiError) return c.json(errorBody(err.code, err.message), err.status, err.headers);
+    if (err instanceof HTTPException) {
+      return c.json(errorBody('http_error', err.message || 'the request could not be handled'), err.status);
+    }
+    logs.app.error({ err: { message: err.message, stack: err.stack }, path: c.req.path }, 'request failed');
+    return c.json(errorBody('internal', 'something went wrong inside Titan; the log has the details'), 500);
+  });
+  app.notFound((c) =>
+    c.json(errorBody('not_found', `no route for ${c.req.method} ${c.req.path}: see /docs for the API`), 404),
+  );
+
+  app.use(
+    '*',
+    originGuard(() => allowedHosts(settings.get().server.host, port)),
+  );
+  app.use('*', async function securityHeaders(c, next) {
+    await next();
+    c.header('x-content-type-options', 'nosniff');
+    c.header('x-frame-options', 'DENY');
+    c.header('referrer-policy', 'no-referrer');
+  });
+  app.use('/api/*', async function apiBodyLimit(c, next) {
+    const maxSize = settings.get().limits.body_kb * 1024;
+    return bodyLimit({
+      maxSize,
+      onError: (ctx) =>
+        ctx.json(
+          errorBody('body_too_large', `the request body is over ${settings.get().limits.body_kb} KB: send less`),
+          413,
+        ),
+    })(c, next);
+  });
+  app.use(
+    '/api/*',
+    requireAuth(tokens, (m, p) => api.isPublic(m, p)),
+  );
+
+  healthRoutes(api, { engines, version: VERSION, setupRequired: () => !passwords.isSet() });
+  authRoutes(api, { passwords, tokens, limiter, logs });
+  settingsRoutes(api, { store: settings, logs });
+  logsRoutes(api, app, { logs });
+  docsRoutes(app, api, { version: VERSION });
+  app.get('/', (c) =>
+    c.html(
+      `<!doctype html><meta charset="utf-8"><title>Titan</title><h1>Titan ${VERSION} is running</h1><p>The API and its documentation: <a href="/docs">/docs</a>.</p>`,
+    ),
+  );
+
+  logs.app.info(
+    { engines: Object.fromEntries(Object.entries(await engines.health()).map(([k, s]) => [k, s.engine])) },
+    'titan ready',
+  );
+
+  return {
+    settings,
+    logs,
+    engines,
+    app,
+    api,
+    setListeningPort(p: number) {
+      port = p;
+    },
+    async close() {
+      await engines.close();
+      logs.app.info('titan stopped');
+      logs.close();
+    },
+  };
+}

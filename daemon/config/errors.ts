@@ -1,0 +1,30 @@
+// SettingsError: a settings file or update that does not fit the schema, one readable line per bad key.
+import type * as v from 'valibot';
+
+export class SettingsError extends Error {
+  readonly code = 'invalid_settings';
+  readonly source: string;
+  readonly problems: string[];
+
+  constructor(source: string, problems: string[]) {
+    super(`${source} has ${problems.length} invalid setting(s):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'SettingsError';
+    this.source = source;
+    this.problems = problems;
+  }
+}
+
+/** Turns valibot issues into lines such as `limits.upload_mb: expected … (got "abc")`. */
+export function describeIssues(issues: readonly v.BaseIssue<unknown>[]): string[] {
+  const lines = new Set<string>();
+  for (const issue of issues) {
+    const path = issue.path?.map((p) => String(p.key)).join('.') || '(top level)';
+    if (issue.type === 'strict_object' && issue.path) {
+      lines.add(`${path}: unknown key — remove it or check its spelling`);
+      continue;
+    }
+    const got = issue.input === undefined ? 'nothing' : JSON.stringify(issue.input)?.slice(0, 60);
+    lines.add(`${path}: ${issue.message} (got ${got})`);
+  }
+  return [...lines];
+}

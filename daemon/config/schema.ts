@@ -1,0 +1,177 @@
+// The one schema for every settings key: config.json defaults, the user's settings file and PUT /api/settings.
+import * as v from 'valibot';
+
+const int = (min: number, max: number, what: string) =>
+  v.pipe(
+    v.number(`expected ${what}: a whole number from ${min} to ${max}`),
+    v.integer(`expected ${what}: a whole number from ${min} to ${max}`),
+    v.minValue(min, `expected ${what}: a whole number from ${min} to ${max}`),
+    v.maxValue(max, `expected ${what}: a whole number from ${min} to ${max}`),
+  );
+
+const num = (min: number, max: number, what: string) =>
+  v.pipe(
+    v.number(`expected ${what}: a number from ${min} to ${max}`),
+    v.minValue(min, `expected ${what}: a number from ${min} to ${max}`),
+    v.maxValue(max, `expected ${what}: a number from ${min} to ${max}`),
+  );
+
+const text = (what: string) => v.string(`expected ${what} as a string`);
+
+const url = (schemes: string[], what: string) =>
+  v.pipe(
+    text(what),
+    v.check(
+      (s) => {
+        try {
+          return schemes.includes(new URL(s).protocol.replace(/:$/, ''));
+        } catch {
+          return false;
+        }
+      },
+      `expected ${what}: a URL starting with ${schemes.map((s) => `${s}://`).join(' or ')}`,
+    ),
+  );
+
+const hostPort = v.pipe(
+  text('a host:port address'),
+  v.regex(/^[^\s:]+:\d{1,5}$/, 'expected a host:port address such as "127.0.0.1:26379"'),
+);
+
+export const TOPICS = ['chat.v1', 'fs.v1', 'system.v1', 'plugin.v1', 'errors.dlq'] as const;
+export const PRIORITIES = ['high', 'medium', 'low'] as const;
+
+const ServerSchema = v.strictObject({
+  host: v.pipe(text('the address to listen on'), v.minLength(1, 'expected the address to listen on, e.g. "127.0.0.1"')),
+  port: int(0, 65535, 'the port'),
+});
+
+const FoldersSchema = v.strictObject({
+  allowed: v.array(
+    v.pipe(text('a folder path'), v.minLength(1, 'expected a non-empty folder path')),
+    'expected a list of folder paths',
+  ),
+});
+
+const LimitsSchema = v.strictObject({
+  memory_items: int(100, 10_000_000, 'the maximum number of memories'),
+  cache_messages: int(1, 10_000, 'how many recent messages the cache keeps per conversation'),
+  cache_ttl_s: int(1, 30 * 24 * 3600, 'the cache time-to-live in seconds'),
+  upload_mb: int(1, 100_000, 'the upload size limit in MB'),
+  body_kb: int(1, 1_048_576, 'the request body limit in KB'),
+  logs_mb: int(1, 100_000, 'the size cap of all log files together in MB'),
+});
+
+const ModelSchema = v.strictObject({
+  provider: v.picklist(
+    ['openai', 'openai-compatible', 'none'],
+    'expected the model provider: "openai", "openai-compatible" or "none"',
+  ),
+  base_url: v.nullable(url(['http', 'https'], 'the model base URL')),
+  api_key: text('the API key'),
+  model: text('the model name'),
+  temperature: num(0, 2, 'the temperature'),
+  max_tokens: int(1, 1_000_000, 'the maximum number of tokens in an answer'),
+});
+
+const EmbeddingsSchema = v.strictObject({
+  provider: v.picklist(
+    ['offline', 'openai', 'openai-compatible'],
+    'expected the embeddings provider: "offline", "openai" or "openai-compatible"',
+  ),
+  base_url: v.nullable(url(['http', 'https'], 'the embeddings base URL')),
+  model: text('the embeddings model name'),
+  dimensions: int(8, 4000, 'the embedding dimensions'),
+});
+
+const RedisSchema = v.union(
+  [
+    v.strictObject({ url: url(['redis', 'rediss'], 'the Redis URL'), ca_file: v.optional(text('a CA file path')) }),
+    v.strictObject({
+      sentinel: v.strictObject({
+        nodes: v.pipe(v.array(hostPort), v.minLength(1, 'expected at least one Sentinel node')),
+        name: text('the Sentinel master name'),
+        password: v.optional(text('the Redis password')),
+      }),
+    }),
+    v.strictObject({
+      cluster: v.strictObject({
+        nodes: v.pipe(v.array(hostPort), v.minLength(1, 'expected at least one Cluster node')),
+        password: v.optional(text('the Redis password')),
+      }),
+    }),
+  ],
+  'expected {"url": "redis://…"}, {"sentinel": {"nodes": [...], "name": "…"}} or {"cluster": {"nodes": [...]}}',
+);
+
+const ServicesSchema = v.strictObject({
+  redis: v.nullable(RedisSchema),
+  postgres: v.nullable(v.strictObject({ url: url(['postgres', 'postgresql'], 'the Postgres URL') })),
+  neo4j: v.nullable(
+    v.strictObject({
+      url: url(['bolt', 'bolt+s', 'neo4j', 'neo4j+s'], 'the Neo4j URL'),
+      user: text('the Neo4j user'),
+      password: text('the Neo4j password'),
+    }),
+  ),
+});
+
+const StreamSchema = v.strictObject({
+  name: v.picklist(TOPICS, `expected a stream name: one of ${TOPICS.join(', ')}`),
+  maxlen: int(100, 100_000_000, 'the stream length cap'),
+  rate_limit: int(1, 1_000_000, 'the rate limit in messages per second'),
+  retry_limit: int(0, 100, 'the number of retries before the dead-letter queue'),
+});
+
+const BusSchema = v.strictObject({
+  streams: v.array(StreamSchema, 'expected a list of streams'),
+  priority_weights: v.strictObject({
+    high: int(1, 1000, 'the weight of high priority'),
+    medium: int(1, 1000, 'the weight of medium priority'),
+    low: int(1, 1000, 'the weight of low priority'),
+  }),
+  global_rate_limit: int(1, 10_000_000, 'the global rate limit in messages per second'),
+});
+
+const JobSchema = v.strictObject({
+  id: v.pipe(
+    text('a job id'),
+    v.regex(/^[a-z0-9][a-z0-9-]*$/, 'expected a job id of lowercase letters, digits and dashes'),
+  ),
+  cron: v.pipe(text('a cron expression'), v.minLength(1, 'expected a cron expression such as "0 3 * * *"')),
+  enabled: v.boolean('expected true or false'),
+});
+
+const AuthSchema = v.strictObject({
+  token_ttl_h: int(1, 24 * 365, 'the login token lifetime in hours'),
+  login_attempts_per_minute: int(1, 1000, 'the number of login attempts allowed per minute'),
+});
+
+export const SettingsSchema = v.strictObject({
+  server: ServerSchema,
+  folders: FoldersSchema,
+  limits: LimitsSchema,
+  model: ModelSchema,
+  embeddings: EmbeddingsSchema,
+  services: ServicesSchema,
+  bus: BusSchema,
+  scheduler: v.strictObject({ jobs: v.array(JobSchema, 'expected a list of jobs') }),
+  auth: AuthSchema,
+  log_level: v.picklist(
+    ['trace', 'debug', 'info', 'warn', 'error'],
+    'expected a log level: trace, debug, info, warn or error',
+  ),
+});
+
+export type Settings = v.InferOutput<typeof SettingsSchema>;
+
+/** Paths (dotted) of every value that must never be shown: masked in the API, redacted in logs. */
+export const SECRET_PATHS = [
+  'model.api_key',
+  'services.neo4j.password',
+  'services.redis.sentinel.password',
+  'services.redis.cluster.password',
+] as const;
+
+/** Keys read once at start-up: changing them through the API takes effect after a restart. */
+export const RESTART_KEYS = ['server', 'services', 'embeddings'] as const;

@@ -1,0 +1,87 @@
+// Keeps secrets out of API responses and logs: masks them on the way out, restores them when a masked value comes back.
+import type { Settings } from './schema.ts';
+import { SECRET_PATHS } from './schema.ts';
+
+export const MASK = '********';
+
+type Json = Record<string, unknown>;
+
+function getPath(obj: unknown, path: string): unknown {
+  return path.split('.').reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Json)[k] : undefined), obj);
+}
+
+function setPath(obj: unknown, path: string, value: unknown): void {
+  const keys = path.split('.');
+  const last = keys.pop() as string;
+  const parent = keys.reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Json)[k] : undefined), obj);
+  if (parent && typeof parent === 'object' && last in parent) (parent as Json)[last] = value;
+}
+
+/** Every service URL in the settings: their passwords are secrets too. */
+function urlPaths(s: unknown): string[] {
+  return ['services.redis.url', 'services.postgres.url', 'services.neo4j.url'].filter(
+    (p) => typeof getPath(s, p) === 'string',
+  );
+}
+
+function maskUrlPassword(raw: string): string {
+  try {
+    const u = new URL(raw);
+    if (!u.password) return raw;
+    u.password = MASK;
+    return u.toString();
+  } catch {
+    return raw;
+  }
+}
+
+/** A deep copy with every secret replaced by MASK (empty secrets stay empty so the UI can say "not set"). */
+export function maskSettings(s: Settings): Settings {
+  const out = structuredClone(s);
+  for (const p of SECRET_PATHS) {
+    const val = getPath(out, p);
+    if (typeof val === 'string' && val !== '') setPath(out, p, MASK);
+  }
+  for (const p of urlPaths(out)) setPath(out, p, maskUrlPassword(getPath(out, p) as string));
+  return out;
+}
+
+/** Puts the current secret back wherever the incoming settings still carry the mask. */
+export function unmaskSettings(incoming: unknown, current: Settings): unknown {
+  const out = structuredClone(incoming);
+  for (const p of SECRET_PATHS) {
+    if (getPath(out, p) === MASK) setPath(out, p, getPath(current, p));
+  }
+  for (const p of urlPaths(out)) {
+    const raw = getPath(out, p) as string;
+    const old = getPath(current, p);
+    try {
+      const u = new URL(raw);
+      if (decodeURIComponent(u.password) === MASK && typeof old === 'string') {
+        u.password = new URL(old).password;
+        setPath(out, p, u.toString());
+      }
+    } catch {
+      // not a URL: the schema will say so
+    }
+  }
+  return out;
+}
+
+/** The literal secret strings, so log output can be scrubbed of them whatever field they hide in. */
+export function secretValues(s: Settings): string[] {
+  const values: string[] = [];
+  for (const p of SECRET_PATHS) {
+    const val = getPath(s, p);
+    if (typeof val === 'string' && val.length >= 4) values.push(val);
+  }
+  for (const p of urlPaths(s)) {
+    try {
+      const pw = decodeURIComponent(new URL(getPath(s, p) as string).password);
+      if (pw.length >= 4) values.push(pw);
+    } catch {
+      // ignore
+    }
+  }
+  return values;
+}

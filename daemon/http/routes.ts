@@ -1,0 +1,163 @@
+// ApiRoutes: declares each /api route once — method, path, schemas, handler — and derives validation, auth and OpenAPI from it.
+import { toJsonSchema } from '@valibot/to-json-schema';
+import type { Context, Hono } from 'hono';
+import type * as v from 'valibot';
+import { type AnySchema, readJsonBody, readParams, readQuery } from './validate.ts';
+
+export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
+
+export interface RouteSpec<
+  Q extends AnySchema | undefined,
+  B extends AnySchema | undefined,
+  P extends AnySchema | undefined,
+> {
+  method: Method;
+  /** Hono-style path under the app, e.g. `/api/memory/:id`. */
+  path: string;
+  summary: string;
+  tag: string;
+  /** Public routes need no token; every other route does. */
+  public?: boolean;
+  query?: Q;
+  body?: B;
+  params?: P;
+  /** Schema of the success body (JSON); omit for non-JSON answers. */
+  response?: AnySchema;
+  status?: 200 | 201 | 202 | 204;
+  /** Error statuses this route can answer besides 400/401/500. */
+  errors?: number[];
+}
+
+type Out<S> = S extends AnySchema ? v.InferOutput<S> : undefined;
+export interface RouteInput<Q, B, P> {
+  query: Out<Q>;
+  body: Out<B>;
+  params: Out<P>;
+}
+
+type Handler<Q, B, P> = (c: Context, input: RouteInput<Q, B, P>) => Response | Promise<Response>;
+
+// biome-ignore lint/suspicious/noExplicitAny: the registry holds specs of every shape
+type AnySpec = RouteSpec<any, any, any>;
+
+const jsonSchema = (schema: AnySchema, typeMode: 'input' | 'output') =>
+  toJsonSchema(schema, { target: 'openapi-3.0', typeMode, errorMode: 'ignore' });
+
+export class ApiRoutes {
+  private readonly specs: AnySpec[] = [];
+  private readonly publicKeys = new Set<string>();
+
+  private readonly app: Hono;
+
+  constructor(app: Hono) {
+    this.app = app;
+  }
+
+  add<
+    Q extends AnySchema | undefined = undefined,
+    B extends AnySchema | undefined = undefined,
+    P extends AnySchema | undefined = undefined,
+  >(spec: RouteSpec<Q, B, P>, handler: Handler<Q, B, P>): void {
+    this.specs.push(spec);
+    if (spec.public) this.publicKeys.add(`${spec.method.toUpperCase()} ${spec.path}`);
+    this.app.on(spec.method.toUpperCase(), spec.path, async (c) => {
+      const input = {
+        query: spec.query ? readQuery(c, spec.query) : undefined,
+        params: spec.params ? readParams(c, spec.params) : undefined,
+        body: spec.body ? await readJsonBody(c, spec.body) : undefined,
+      } as RouteInput<Q, B, P>;
+      return handler(c, input);
+    });
+  }
+
+  /** Whether a request may pass without a token: only routes declared public, matched exactly. */
+  isPublic(method: string, path: string): boolean {
+    return this.publicKeys.has(`${method.toUpperCase()} ${path}`);
+  }
+
+  list(): readonly AnySpec[] {
+    return this.specs;
+  }
+
+  openapi(info: { title: string; version: string; description: string }): object {
+    const paths: Record<string, Record<string, unknown>> = {};
+    for (const s of this.specs) {
+      const path = s.path.replace(/:([A-Za-z_]+)/g, '{$1}');
+      const parameters: unknown[] = [];
+      for (const [where, schema] of [
+        ['query', s.query],
+        ['path', s.params],
+      ] as const) {
+        if (!schema) continue;
+        const js = jsonSchema(schema, 'input') as { properties?: Record<string, unknown>; required?: string[] };
+        for (const [name, prop] of Object.entries(js.properties ?? {})) {
+          parameters.push({
+            name,
+            in: where,
+            required: where === 'path' || (js.required ?? []).includes(name),
+            schema: prop,
+          });
+        }
+      }
+      const status = String(s.status ?? 200);
+      const responses: Record<string, unknown> = {
+        [status]:
+          status === '204'
+            ? { description: 'Done' }
+            : {
+                description: 'Success',
+                ...(s.response
+                  ? { content: { 'application/json': { schema: jsonSchema(s.response, 'output') } } }
+                  : {}),
+              },
+      };
+      const errorCodes = new Set([400, 500, ...(s.public ? [] : [401]), ...(s.errors ?? [])]);
+      for (const code of errorCodes) {
+        responses[String(code)] = { $ref: '#/components/responses/Error' };
+      }
+      paths[path] ??= {};
+      paths[path][s.method] = {
+        summary: s.summary,
+        tags: [s.tag],
+        operationId: `${s.method}${s.path.replace(/[/:]+([a-z])/gi, (_, ch: string) => ch.toUpperCase()).replace(/[^A-Za-z0-9]/g, '')}`,
+        ...(s.public ? { security: [] } : {}),
+        ...(parameters.length ? { parameters } : {}),
+        ...(s.body
+          ? {
+              requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(s.body, 'input') } } },
+            }
+          : {}),
+        responses,
+      };
+    }
+    return {
+      openapi: '3.0.3',
+      info,
+      servers: [{ url: '/' }],
+      security: [{ bearer: [] }],
+      paths,
+      components: {
+        securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+        schemas: {
+          Error: {
+            type: 'object',
+            required: ['error'],
+            properties: {
+              error: {
+                type: 'object',
+                required: ['code', 'message'],
+                properties: { code: { type: 'string' }, message: { type: 'string' } },
+              },
+            },
+          },
+        },
+        responses: {
+          Error: {
+            description: 'An error with a code and a message that says what to do',
+            content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+          },
+        },
+      },
+    };
+  }
+}

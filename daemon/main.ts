@@ -1,0 +1,46 @@
+#!/usr/bin/env node
+// The titan command: starts the daemon, prints its URL, and stops cleanly on SIGINT/SIGTERM.
+import { createTitan } from './app.ts';
+import { SettingsError } from './config/errors.ts';
+import { listen } from './http/server.ts';
+
+async function main(): Promise<void> {
+  if (process.argv.includes('--version')) {
+    const { VERSION } = await import('./app.ts');
+    process.stdout.write(`titan ${VERSION}\n`);
+    return;
+  }
+  const titan = await createTitan({ console: true });
+  let listening: Awaited<ReturnType<typeof listen>>;
+  try {
+    listening = await listen(titan);
+  } catch (err) {
+    await titan.close();
+    throw err;
+  }
+  const health = await titan.engines.health();
+  process.stdout.write(`Titan is running at ${listening.url}\n`);
+  process.stdout.write(`  data: ${titan.settings.dir}\n`);
+  process.stdout.write(
+    `  engines: ${Object.entries(health)
+      .map(([k, s]) => `${k}=${s.engine}`)
+      .join(' ')}\n`,
+  );
+  process.stdout.write(`  API docs: ${listening.url}/docs\n`);
+
+  const shutdown = (signal: string) => {
+    titan.logs.app.info({ signal }, 'shutting down');
+    listening.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+main().catch((err: unknown) => {
+  // A settings error lists each bad key on its own line; other start-up errors are one actionable sentence.
+  process.stderr.write(`titan: ${err instanceof SettingsError || err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

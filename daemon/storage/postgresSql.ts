@@ -1,0 +1,32 @@
+// The server Sql engine: PostgreSQL with pgvector through postgres.js.
+import postgres from 'postgres';
+import type { Row, Sql, SqlQueryable } from './sql.ts';
+
+function wrap(sql: postgres.Sql | postgres.TransactionSql): SqlQueryable {
+  return {
+    async query<T extends Row = Row>(text: string, params: readonly unknown[] = []) {
+      return (await sql.unsafe(text, params as postgres.ParameterOrJSON<never>[])) as unknown as T[];
+    },
+    async exec(script: string) {
+      await sql.unsafe(script).simple();
+    },
+  };
+}
+
+export function openPostgresSql(url: string, opts: { max?: number } = {}): Sql {
+  const sql = postgres(url, {
+    max: opts.max ?? 10,
+    onnotice: () => {},
+    connect_timeout: 5,
+    // int8 as JS number, like PGlite: counts and ids here stay far below 2^53.
+    types: { bigint: { to: 20, from: [20], serialize: (x: number) => String(x), parse: (x: string) => Number(x) } },
+    connection: { application_name: 'titan' },
+  });
+  const base = wrap(sql);
+  return {
+    engine: 'postgres',
+    ...base,
+    transaction: (fn) => sql.begin((tx) => fn(wrap(tx))) as Promise<never>,
+    close: () => sql.end({ timeout: 5 }),
+  };
+}

@@ -1,0 +1,49 @@
+// Creates the ioredis client for the configured Redis: a URL (redis:// or rediss:// with a CA file), Sentinel, or Cluster.
+import { readFileSync } from 'node:fs';
+import { Cluster, Redis } from 'ioredis';
+import type { Settings } from '../config/schema.ts';
+
+export type RedisConfig = NonNullable<Settings['services']['redis']>;
+export type RedisClient = Redis | Cluster;
+
+const hostPort = (s: string) => {
+  const i = s.lastIndexOf(':');
+  return { host: s.slice(0, i), port: Number(s.slice(i + 1)) };
+};
+
+/**
+ * `role` names the connection in CLIENT LIST. Commands fail fast while disconnected
+ * (no offline queue growing without bound) and the client keeps reconnecting by itself.
+ */
+export function createRedis(cfg: RedisConfig, role: string): RedisClient {
+  const common = {
+    connectionName: `titan:${role}`,
+    maxRetriesPerRequest: 2,
+    enableOfflineQueue: true,
+    lazyConnect: false,
+  };
+  if ('url' in cfg) {
+    const tls = cfg.url.startsWith('rediss://') ? { tls: cfg.ca_file ? { ca: readFileSync(cfg.ca_file) } : {} } : {};
+    return new Redis(cfg.url, { ...common, ...tls });
+  }
+  if ('sentinel' in cfg) {
+    return new Redis({
+      ...common,
+      sentinels: cfg.sentinel.nodes.map(hostPort),
+      name: cfg.sentinel.name,
+      ...(cfg.sentinel.password ? { password: cfg.sentinel.password } : {}),
+    });
+  }
+  return new Cluster(cfg.cluster.nodes.map(hostPort), {
+    redisOptions: { ...common, ...(cfg.cluster.password ? { password: cfg.cluster.password } : {}) },
+  });
+}
+
+export function describeRedis(cfg: RedisConfig): string {
+  if ('url' in cfg) {
+    const u = new URL(cfg.url);
+    return `${u.protocol}//${u.host}`;
+  }
+  if ('sentinel' in cfg) return `sentinel ${cfg.sentinel.name} via ${cfg.sentinel.nodes.join(',')}`;
+  return `cluster ${cfg.cluster.nodes.join(',')}`;
+}
