@@ -19,8 +19,13 @@ export function describeIssues(issues: readonly v.BaseIssue<unknown>[]): string[
   const lines = new Set<string>();
   for (const issue of issues) {
     const path = issue.path?.map((p) => String(p.key)).join('.') || '(top level)';
-    if (issue.type === 'strict_object' && issue.path) {
+    // An object schema reports an unknown key (expected "never"), a missing key and a wrong type with the same issue type.
+    if (issue.type === 'strict_object' && issue.path && issue.expected === 'never') {
       lines.add(`${path}: unknown key — remove it or check its spelling`);
+      continue;
+    }
+    if (issue.type.endsWith('object') && issue.path && issue.input === undefined && issue.received === 'undefined') {
+      lines.add(`${path}: missing — add it`);
       continue;
     }
     const got = issue.input === undefined ? 'nothing' : JSON.stringify(issue.input)?.slice(0, 60);

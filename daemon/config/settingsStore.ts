@@ -78,7 +78,11 @@ export class SettingsStore {
 
   /** Replaces the settings (masked secrets keep their value); returns the top-level keys that need a restart. */
   update(incoming: unknown): { settings: Settings; restartRequired: string[] } {
-    const next = validateSettings(unmaskSettings(incoming, this.fileSettings), 'settings');
+    let next = validateSettings(unmaskSettings(incoming, this.fileSettings), 'settings');
+    // GET shows the TITAN_PORT override as server.port; sending it back must not write the override into the file.
+    if (this.env.TITAN_PORT !== undefined && next.server.port === this.effective.server.port) {
+      next = { ...next, server: { ...next.server, port: this.fileSettings.server.port } };
+    }
     const prev = this.effective;
     writePrivate(this.file, next);
     this.fileSettings = next;
