@@ -6,7 +6,7 @@ import type { Row, Sql, SqlQueryable } from './sql.ts';
 
 function wrap(db: PGlite | Transaction): SqlQueryable {
   return {
-    async query<T extends Row = Row>(text: string, params: readonly unknown[] = []) {
+    async query<T = Row>(text: string, params: readonly unknown[] = []) {
       const res = await db.query<T>(text, params as unknown[]);
       return res.rows;
     },

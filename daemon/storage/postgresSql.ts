@@ -4,7 +4,7 @@ import type { Row, Sql, SqlQueryable } from './sql.ts';
 
 function wrap(sql: postgres.Sql | postgres.TransactionSql): SqlQueryable {
   return {
-    async query<T extends Row = Row>(text: string, params: readonly unknown[] = []) {
+    async query<T = Row>(text: string, params: readonly unknown[] = []) {
       return (await sql.unsafe(text, params as postgres.ParameterOrJSON<never>[])) as unknown as T[];
     },
     async exec(script: string) {
@@ -19,7 +19,16 @@ export function openPostgresSql(url: string, opts: { max?: number } = {}): Sql {
     onnotice: () => {},
     connect_timeout: 5,
     // int8 as JS number, like PGlite: counts and ids here stay far below 2^53.
-    types: { bigint: { to: 20, from: [20], serialize: (x: number) => String(x), parse: (x: string) => Number(x) } },
+    types: {
+      bigint: { to: 20, from: [20], serialize: (x: number) => String(x), parse: (x: string) => Number(x) },
+      // Like PGlite: a string bound to a json/jsonb parameter is JSON text, not a JSON string to encode again.
+      json: {
+        to: 3802,
+        from: [114, 3802],
+        serialize: (x: unknown) => (typeof x === 'string' ? x : JSON.stringify(x)),
+        parse: (x: string) => JSON.parse(x),
+      },
+    },
     connection: { application_name: 'titan' },
   });
   const base = wrap(sql);

@@ -3,7 +3,7 @@ export type Row = Record<string, unknown>;
 
 export interface SqlQueryable {
   /** Runs one statement with $1…$n parameters and returns its rows. */
-  query<T extends Row = Row>(text: string, params?: readonly unknown[]): Promise<T[]>;
+  query<T = Row>(text: string, params?: readonly unknown[]): Promise<T[]>;
   /** Runs a script of several statements without parameters (migrations). */
   exec(script: string): Promise<void>;
 }

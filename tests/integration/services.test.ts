@@ -39,7 +39,7 @@ describe('real services', () => {
       );
       expect(records.map((r) => [r.get('a'), r.get('t'), r.get('b')])).toEqual([['Анна', 'knows', 'Bob']]);
       const info = await driver.getServerInfo();
-      expect(info.protocolVersion).toBeGreaterThanOrEqual(5);
+      expect(String(info.agent)).toMatch(/^Neo4j\/5\./);
       const { records: version } = await driver.executeQuery(
         'CALL dbms.components() YIELD versions RETURN versions[0] AS v',
       );
@@ -58,7 +58,7 @@ describe('daemon on the real services', () => {
       services: {
         redis: { url: services.redis.url },
         postgres: { url: services.postgres.url },
-        neo4j: services.neo4j,
+        neo4j: { url: services.neo4j.url, user: services.neo4j.user, password: services.neo4j.password },
       },
     });
   });
