@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
+import { Registry } from 'prom-client';
+import type { Bus } from '../bus/bus.ts';
 import pkg from '../package.json' with { type: 'json' };
 import { LoginLimiter } from './auth/loginLimiter.ts';
 import { PasswordFile } from './auth/password.ts';
@@ -10,11 +12,14 @@ import { requireAuth } from './auth/requireAuth.ts';
 import { TokenIssuer } from './auth/tokens.ts';
 import { secretValues } from './config/secrets.ts';
 import { SettingsStore } from './config/settingsStore.ts';
+import { busOptionsOf, openBus } from './events/openBus.ts';
 import { authRoutes } from './http/authRoutes.ts';
+import { busRoutes } from './http/busRoutes.ts';
 import { docsRoutes } from './http/docsRoutes.ts';
 import { ApiError, errorBody } from './http/errors.ts';
 import { healthRoutes } from './http/healthRoutes.ts';
 import { logsRoutes } from './http/logsRoutes.ts';
+import { metricsRoutes } from './http/metricsRoutes.ts';
 import { allowedHosts, originGuard } from './http/originGuard.ts';
 import { ApiRoutes } from './http/routes.ts';
 import { settingsRoutes } from './http/settingsRoutes.ts';
@@ -27,6 +32,8 @@ export interface Titan {
   settings: SettingsStore;
   logs: Logs;
   engines: Engines;
+  bus: Bus;
+  metrics: Registry;
   app: Hono;
   api: ApiRoutes;
   /** Set by the server once it listens, so Host/Origin checks know the real port (port 0 in tests). */
@@ -59,6 +66,19 @@ export async function createTitan(opts: TitanOptions = {}): Promise<Titan> {
     logs.close();
     throw err;
   }
+
+  const metrics = new Registry();
+  let bus: Bus;
+  try {
+    bus = await openBus(settings.get(), engines, logs, metrics);
+  } catch (err) {
+    logs.app.error({ err: (err as Error).message }, 'the bus could not be opened');
+    await engines.close();
+    logs.close();
+    throw err;
+  }
+  bus.onDeadLetter((letter) => logs.audit.warn({ event: 'bus.dlq', ...letter }, 'event dead-lettered'));
+  settings.onChange((next) => bus.configure(busOptionsOf(next)));
 
   const passwords = new PasswordFile(settings.dir);
   const tokens = new TokenIssuer(settings.dir, () => settings.get().auth.token_ttl_h);
@@ -101,15 +121,15 @@ export async function createTitan(opts: TitanOptions = {}): Promise<Titan> {
         ),
     })(c, next);
   });
-  app.use(
-    '/api/*',
-    requireAuth(tokens, (m, p) => api.isPublic(m, p)),
-  );
+  const auth = requireAuth(tokens, (m, p) => api.isPublic(m, p));
+  app.use('/api/*', auth);
 
   healthRoutes(api, { engines, version: VERSION, setupRequired: () => !passwords.isSet() });
   authRoutes(api, { passwords, tokens, limiter, logs });
   settingsRoutes(api, { store: settings, logs });
   logsRoutes(api, app, { logs });
+  busRoutes(api, app, { bus, settings, logs });
+  metricsRoutes(app, metrics, auth);
   docsRoutes(app, api, { version: VERSION });
   app.get('/', (c) =>
     c.html(
@@ -126,12 +146,15 @@ export async function createTitan(opts: TitanOptions = {}): Promise<Titan> {
     settings,
     logs,
     engines,
+    bus,
+    metrics,
     app,
     api,
     setListeningPort(p: number) {
       port = p;
     },
     async close() {
+      await bus.close();
       await engines.close();
       logs.app.info('titan stopped');
       logs.close();

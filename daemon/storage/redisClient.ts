@@ -29,6 +29,11 @@ export function createRedis(cfg: RedisConfig, role: string): RedisClient {
   if ('sentinel' in cfg) {
     return new Redis({
       ...common,
+      // After a failover the old master turns replica: reconnect (to the new master) and resend the command.
+      reconnectOnError: (err) => (err.message.startsWith('READONLY') ? 2 : false),
+      // Follow +switch-master at once rather than writing to the demoted master until it drops us (writes lost).
+      failoverDetector: true,
+      maxRetriesPerRequest: 20,
       sentinels: cfg.sentinel.nodes.map(hostPort),
       name: cfg.sentinel.name,
       ...(cfg.sentinel.password ? { password: cfg.sentinel.password } : {}),

@@ -1,5 +1,6 @@
 // The ordered list of schema migrations; each runs once, in its own transaction, on both Sql engines.
 import core from './001_core.ts';
+import bus from './002_bus.ts';
 
 export interface Migration {
   version: number;
@@ -7,4 +8,4 @@ export interface Migration {
   sql: string;
 }
 
-export const migrations: Migration[] = [core];
+export const migrations: Migration[] = [core, bus];

@@ -1,0 +1,60 @@
+// Opens the daemon's bus on the engine the settings chose: Redis Streams when Redis is configured, else the embedded Sql log.
+import { hostname } from 'node:os';
+import type { Registry } from 'prom-client';
+import { ulid } from 'ulid';
+import { Bus } from '../../bus/bus.ts';
+import type { Topic } from '../../bus/event.ts';
+import { promBusMetrics } from '../../bus/metrics.ts';
+import type { BusOptions, StreamLimits } from '../../bus/options.ts';
+import { evictionPolicyWarning, RedisTransport } from '../../bus/redisTransport.ts';
+import { SqlTransport } from '../../bus/sqlTransport.ts';
+import type { Settings } from '../config/schema.ts';
+import type { Logs } from '../logs/logs.ts';
+import type { Engines } from '../storage/engines.ts';
+import type { Sql } from '../storage/sql.ts';
+
+/** The bus limits and weights of the settings, in the bus's own terms. */
+export function busOptionsOf(settings: Settings): Pick<BusOptions, 'streams' | 'priorityWeights' | 'globalRateLimit'> {
+  const streams: Partial<Record<Topic, StreamLimits>> = {};
+  for (const s of settings.bus.streams)
+    streams[s.name] = { maxlen: s.maxlen, rate_limit: s.rate_limit, retry_limit: s.retry_limit };
+  return { streams, priorityWeights: settings.bus.priority_weights, globalRateLimit: settings.bus.global_rate_limit };
+}
+
+/** This data dir's instance name, kept in titan_meta: stable across restarts (so pending work is drained), unique per install. */
+export async function instanceIdOf(sql: Sql): Promise<string> {
+  const candidate = `${hostname()}-${ulid().slice(-10).toLowerCase()}`;
+  await sql.query(`INSERT INTO titan_meta (key, value) VALUES ('instance_id', $1) ON CONFLICT (key) DO NOTHING`, [
+    JSON.stringify(candidate),
+  ]);
+  const [row] = await sql.query<{ value: string }>(`SELECT value FROM titan_meta WHERE key = 'instance_id'`);
+  return row?.value ?? candidate;
+}
+
+export async function openBus(settings: Settings, engines: Engines, logs: Logs, registry: Registry): Promise<Bus> {
+  const { redis, sql } = engines;
+  const onError = (err: unknown, what: string) =>
+    logs.app.warn({ err: (err as Error)?.message ?? String(err), what }, 'bus: a step failed and will be retried');
+  const options = { ...busOptionsOf(settings), instanceId: await instanceIdOf(sql) };
+  let bus: Bus;
+  if (redis) {
+    const warning = await evictionPolicyWarning(redis).catch(() => null);
+    if (warning) logs.app.warn({ warning }, 'bus: Redis may evict streams');
+    bus = new Bus(
+      {
+        transport: new RedisTransport({ client: redis }),
+        openReader: () => new RedisTransport({ client: redis }),
+        onError,
+      },
+      options,
+    );
+  } else {
+    bus = new Bus({ transport: new SqlTransport(sql), openReader: () => new SqlTransport(sql), onError }, options);
+  }
+  const metrics = promBusMetrics(registry, async () => ({
+    pending: await bus.pendingCounts(),
+    dlq: await bus.dlqLength(),
+  }));
+  bus.setMetrics(metrics);
+  return bus;
+}
