@@ -92,6 +92,8 @@ const RedisSchema = v.union(
         nodes: v.pipe(v.array(hostPort), v.minLength(1, 'expected at least one Sentinel node')),
         name: text('the Sentinel master name'),
         password: v.optional(text('the Redis password')),
+        /** Replicas that must have each published event before publish returns (survives a failover). */
+        wait_replicas: v.optional(int(0, 10, 'the number of replicas to wait for')),
       }),
     }),
     v.strictObject({
@@ -131,6 +133,19 @@ const BusSchema = v.strictObject({
     low: int(1, 1000, 'the weight of low priority'),
   }),
   global_rate_limit: int(1, 10_000_000, 'the global rate limit in messages per second'),
+  snapshots: v.strictObject({
+    interval_min: int(1, 1440, 'the snapshot interval in minutes'),
+    endpoint: v.nullable(url(['http', 'https'], 'the S3 endpoint URL')),
+    bucket: text('the S3 bucket'),
+    region: text('the S3 region'),
+    access_key_id: text('the S3 access key id'),
+    secret_access_key: text('the S3 secret access key'),
+    force_path_style: v.boolean('expected true or false'),
+  }),
+  grpc: v.strictObject({
+    enabled: v.boolean('expected true or false'),
+    port: int(0, 65535, 'the gRPC port (on 127.0.0.1)'),
+  }),
 });
 
 const JobSchema = v.strictObject({
@@ -157,6 +172,10 @@ export const SettingsSchema = v.strictObject({
   bus: BusSchema,
   scheduler: v.strictObject({ jobs: v.array(JobSchema, 'expected a list of jobs') }),
   auth: AuthSchema,
+  telemetry: v.strictObject({
+    /** OTLP/HTTP traces endpoint, e.g. http://127.0.0.1:4318/v1/traces; null keeps tracing off. */
+    otlp_endpoint: v.nullable(url(['http', 'https'], 'the OTLP traces endpoint')),
+  }),
   log_level: v.picklist(
     ['trace', 'debug', 'info', 'warn', 'error'],
     'expected a log level: trace, debug, info, warn or error',
@@ -171,6 +190,7 @@ export const SECRET_PATHS = [
   'services.neo4j.password',
   'services.redis.sentinel.password',
   'services.redis.cluster.password',
+  'bus.snapshots.secret_access_key',
 ] as const;
 
 /** Keys read once at start-up: changing them through the API takes effect after a restart. */

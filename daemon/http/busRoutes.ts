@@ -6,6 +6,8 @@ import type { Bus } from '../../bus/bus.ts';
 import { BusError } from '../../bus/errors/busError.ts';
 import { PRIORITIES, TOPICS, type Topic } from '../../bus/event.ts';
 import { SettingsError } from '../config/errors.ts';
+import { SettingsSchema } from '../config/schema.ts';
+import { maskSettings } from '../config/secrets.ts';
 import type { SettingsStore } from '../config/settingsStore.ts';
 import type { Logs } from '../logs/logs.ts';
 import { ApiError, badRequest, conflict, notFound } from './errors.ts';
@@ -27,18 +29,7 @@ const PublishBody = v.strictObject({
   trace_id: v.optional(v.string()),
 });
 
-const BusConfig = v.strictObject({
-  streams: v.array(
-    v.strictObject({
-      name: v.picklist(TOPICS, `name must be one of ${TOPICS.join(', ')}`),
-      maxlen: v.number(),
-      rate_limit: v.number(),
-      retry_limit: v.number(),
-    }),
-  ),
-  priority_weights: v.strictObject({ high: v.number(), medium: v.number(), low: v.number() }),
-  global_rate_limit: v.number(),
-});
+const BusConfig = SettingsSchema.entries.bus;
 
 const DeadLetterView = v.object({
   id: v.string(),
@@ -143,7 +134,7 @@ export function busRoutes(api: ApiRoutes, app: Hono, deps: { bus: Bus; settings:
       tag: 'bus',
       response: BusConfig,
     },
-    (c) => c.json(deps.settings.get().bus),
+    (c) => c.json(maskSettings(deps.settings.get()).bus),
   );
 
   api.add(
@@ -157,9 +148,9 @@ export function busRoutes(api: ApiRoutes, app: Hono, deps: { bus: Bus; settings:
     },
     (c, { body }) => {
       try {
-        const { settings } = deps.settings.update({ ...deps.settings.get(), bus: body });
+        const { settings } = deps.settings.update({ ...maskSettings(deps.settings.get()), bus: body });
         deps.logs.audit.info({ event: 'bus.config.update' }, 'bus limits changed');
-        return c.json(settings.bus);
+        return c.json(maskSettings(settings).bus);
       } catch (err) {
         if (err instanceof SettingsError) throw badRequest('invalid_settings', err.problems.join('; '));
         throw err;
