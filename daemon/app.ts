@@ -25,6 +25,7 @@ import { ApiRoutes } from './http/routes.ts';
 import { settingsRoutes } from './http/settingsRoutes.ts';
 import { Logs } from './logs/logs.ts';
 import { type Engines, openEngines } from './storage/engines.ts';
+import { startTracing, type Tracing } from './telemetry.ts';
 
 export const VERSION: string = pkg.version;
 
@@ -34,6 +35,7 @@ export interface Titan {
   engines: Engines;
   bus: Bus;
   metrics: Registry;
+  tracing: Tracing | null;
   app: Hono;
   api: ApiRoutes;
   /** Set by the server once it listens, so Host/Origin checks know the real port (port 0 in tests). */
@@ -67,6 +69,7 @@ export async function createTitan(opts: TitanOptions = {}): Promise<Titan> {
     throw err;
   }
 
+  const tracing = startTracing(settings.get().telemetry.otlp_endpoint, VERSION);
   const metrics = new Registry();
   let bus: Bus;
   try {
@@ -148,6 +151,7 @@ export async function createTitan(opts: TitanOptions = {}): Promise<Titan> {
     engines,
     bus,
     metrics,
+    tracing,
     app,
     api,
     setListeningPort(p: number) {
@@ -156,6 +160,7 @@ export async function createTitan(opts: TitanOptions = {}): Promise<Titan> {
     async close() {
       await bus.close();
       await engines.close();
+      await tracing?.shutdown();
       logs.app.info('titan stopped');
       logs.close();
     },

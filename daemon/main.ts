@@ -35,6 +35,18 @@ async function main(): Promise<void> {
       () => process.exit(1),
     );
   };
+  // SIGHUP re-reads settings.json: rate limits, weights and the log level change without a restart.
+  process.on('SIGHUP', () => {
+    try {
+      titan.settings.reload();
+      titan.logs.app.info('settings reloaded (SIGHUP)');
+    } catch (err) {
+      titan.logs.app.error(
+        { err: (err as Error).message },
+        'settings not reloaded: the file is invalid; the old settings stay',
+      );
+    }
+  });
   process.once('SIGINT', () => shutdown('SIGINT'));
   process.once('SIGTERM', () => shutdown('SIGTERM'));
 }

@@ -144,3 +144,17 @@ describe('paths', () => {
     expect(deepMerge({ a: 1 }, undefined)).toEqual({ a: 1 });
   });
 });
+
+describe('SettingsStore.reload', () => {
+  it('applies a valid file and tells listeners; keeps the old settings when the file is invalid', () => {
+    const store = new SettingsStore({ TITAN_HOME: home });
+    const seen: number[] = [];
+    store.onChange((next) => seen.push(next.bus.global_rate_limit));
+    write({ bus: { global_rate_limit: 123 } });
+    expect(store.reload().bus.global_rate_limit).toBe(123);
+    expect(seen).toEqual([123]);
+    write({ bus: { global_rate_limit: -1 } });
+    expect(() => store.reload()).toThrow(SettingsError);
+    expect(store.get().bus.global_rate_limit).toBe(123);
+  });
+});

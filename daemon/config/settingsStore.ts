@@ -92,6 +92,16 @@ export class SettingsStore {
     return { settings: this.effective, restartRequired };
   }
 
+  /** Re-reads the file (SIGHUP): a valid file takes effect at once; an invalid one throws and changes nothing. */
+  reload(): Settings {
+    const next = validateSettings(deepMerge(defaults, readUserFile(this.file)), this.file);
+    const prev = this.effective;
+    this.fileSettings = next;
+    this.effective = applyEnv(next, this.env, this.file);
+    for (const l of this.listeners) l(this.effective, prev);
+    return this.effective;
+  }
+
   onChange(listener: Listener): () => void {
     this.listeners.push(listener);
     return () => {

@@ -180,6 +180,17 @@ export function busRoutes(api: ApiRoutes, app: Hono, deps: { bus: Bus; settings:
     },
   );
 
+  api.document({
+    method: 'get',
+    path: '/api/bus/subscribe',
+    summary: 'Server-sent events: each event of the topic for the group, acked once written',
+    tag: 'bus',
+    query: v.object({
+      topic: v.picklist(['chat.v1', 'fs.v1', 'system.v1', 'plugin.v1']),
+      group: v.string(),
+      start: v.optional(v.picklist(['new', 'all'])),
+    }),
+  });
   // Server-sent events: each event of the topic for the group, acked once written to the response.
   app.get('/api/bus/subscribe', async (c) => {
     const topic = c.req.query('topic') as Topic;

@@ -44,6 +44,18 @@ export function logsRoutes(api: ApiRoutes, app: Hono, deps: { logs: Logs }) {
     async (c, { query }) => c.json({ lines: await queryLogs(deps.logs.auditFile, query) }),
   );
 
+  api.document({
+    method: 'get',
+    path: '/api/logs/tail',
+    summary: 'WebSocket live tail of the log (token in ?token=); one JSON line per frame',
+    tag: 'logs',
+    query: v.object({
+      token: v.optional(v.string()),
+      level: v.optional(v.string()),
+      q: v.optional(v.string()),
+      stream: v.optional(v.picklist(['app', 'audit'])),
+    }),
+  });
   // The live tail: each new line as one JSON text frame; ?level= and ?q= filter it. Auth and Origin checks run before.
   app.get(
     '/api/logs/tail',

@@ -70,6 +70,14 @@ export class ApiRoutes {
     });
   }
 
+  /** Documents a route served by its own handler (SSE, WebSocket) so it appears in OpenAPI like the others. */
+  document<Q extends AnySchema | undefined = undefined>(
+    spec: RouteSpec<Q, undefined, undefined> & { description?: string },
+  ): void {
+    this.specs.push(spec);
+    if (spec.public) this.publicKeys.add(`${spec.method.toUpperCase()} ${spec.path}`);
+  }
+
   /** Whether a request may pass without a token: only routes declared public, matched exactly. */
   isPublic(method: string, path: string): boolean {
     return this.publicKeys.has(`${method.toUpperCase()} ${path}`);

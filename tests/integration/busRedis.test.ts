@@ -120,6 +120,44 @@ describe('Redis restarted with appendonly yes, appendfsync always', () => {
   });
 });
 
+describe('a blocking read that hangs (Redis frozen with SIGSTOP)', () => {
+  let server: RedisServer;
+  beforeAll(async () => {
+    server = await startRedis();
+  });
+  afterAll(async () => {
+    await server?.kill('SIGCONT');
+    await server?.stop();
+  });
+
+  it('is noticed by the watchdog, which reconnects, and consumption resumes by itself', async () => {
+    const client = new Redis(server.url);
+    client.on('error', () => {});
+    const problems: string[] = [];
+    const bus = new Bus(
+      {
+        transport: new RedisTransport({ client }),
+        openReader: () => new RedisTransport({ client }),
+        onError: (e) => problems.push(String((e as Error).message)),
+      },
+      { prefix: uid(), instanceId: 'frozen', ...FAST, blockMs: 300, watchdogGraceMs: 400 },
+    );
+    const got: number[] = [];
+    await bus.subscribe('chat.v1', 'core', (e) => {
+      got.push(e.payload.i as number);
+    });
+    await bus.publish('chat.v1', 'message.created', { i: 1 });
+    await waitUntil(() => got.length === 1, 'the first event');
+    await server.kill('SIGSTOP');
+    await waitUntil(() => problems.some((p) => /hung/.test(p)), 'the watchdog', 10_000);
+    await server.kill('SIGCONT');
+    await bus.publish('chat.v1', 'message.created', { i: 2 });
+    await waitUntil(() => got.includes(2), 'consumption to resume');
+    await bus.close();
+    client.disconnect();
+  });
+});
+
 describe('Sentinel failover while publishing', () => {
   let set: SentinelSet;
   beforeAll(async () => {

@@ -90,6 +90,35 @@ describe('titan command', () => {
     }
   });
 
+  it('re-reads its settings on SIGHUP: new bus limits apply without a restart', async () => {
+    const dir = home();
+    const p = run(dir);
+    await waitFor(() => /Titan is running at/.test(p.out()), 'the URL line');
+    const url = /(http:\/\/127\.0\.0\.1:\d+)/.exec(p.out())?.[1];
+    const setup = await fetch(`${url}/api/auth/setup`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ password: 'a long enough password' }),
+    });
+    const { token } = (await setup.json()) as { token: string };
+    writeFileSync(join(dir, 'settings.json'), JSON.stringify({ bus: { global_rate_limit: 4321 } }));
+    p.child.kill('SIGHUP');
+    let seen = 0;
+    async function poll() {
+      const res = await fetch(`${url}/api/bus/config`, { headers: { authorization: `Bearer ${token}` } });
+      seen = ((await res.json()) as { global_rate_limit: number }).global_rate_limit;
+    }
+    // waitFor polls a synchronous predicate; refresh the value in the background meanwhile.
+    const timer = setInterval(() => void poll(), 100);
+    try {
+      await waitFor(() => seen === 4321, 'the reloaded limit');
+    } finally {
+      clearInterval(timer);
+    }
+    p.child.kill('SIGTERM');
+    expect(await p.exited).toBe(0);
+  });
+
   it('prints its version', async () => {
     const p = run(home(), '0', ['--version']);
     expect(await p.exited).toBe(0);
