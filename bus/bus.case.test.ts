@@ -390,6 +390,36 @@ export function runBusConformance(name: string, open: () => Promise<OpenedBusTra
       expect(await bus.ack(id)).toBe(false);
     });
 
+    it('dead-letters a manualAck event that is delivered past the retry limit without an ack', async () => {
+      fresh();
+      const bus = newBus({ streams: { 'plugin.v1': { maxlen: 1000, rate_limit: 1000, retry_limit: 1 } } });
+      const deliveries: number[] = [];
+      const subscribeOnce = async () => {
+        const before = deliveries.length;
+        const sub = await bus.subscribe(
+          'plugin.v1',
+          'remote',
+          (_e, ctx) => {
+            deliveries.push(ctx.deliveries);
+          },
+          { manualAck: true, start: 'all' },
+        );
+        await waitUntil(
+          async () => deliveries.length > before || (await bus.dlqLength()) > 0,
+          'a delivery or a dead letter',
+        );
+        await bus.unsubscribe(sub);
+      };
+      await bus.publish('plugin.v1', 'tool.called', {});
+      await subscribeOnce();
+      await subscribeOnce();
+      await subscribeOnce();
+      expect(deliveries).toEqual([1, 2]);
+      expect((await bus.deadLetters(null, 10)).entries[0]?.letter.error.message).toBe(
+        'not acknowledged after 2 deliveries',
+      );
+    });
+
     it('applies new rate limits to running subscriptions at once', async () => {
       fresh();
       const bus = newBus({ streams: { 'fs.v1': { maxlen: 10_000, rate_limit: 1, retry_limit: 5 } } });

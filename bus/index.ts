@@ -7,5 +7,14 @@ export { InvalidEventError } from './errors/invalidEvent.ts';
 export { type BusEvent, createEvent, decodeEvent, PRIORITIES, type Priority, TOPICS, type Topic } from './event.ts';
 export { type BusMetrics, noMetrics, promBusMetrics } from './metrics.ts';
 export type { BusOptions, StreamLimits } from './options.ts';
+export {
+  restoreFromSnapshots,
+  type SnapshotCounts,
+  SnapshotError,
+  SnapshotStore,
+  type SnapshotStoreConfig,
+  Snapshotter,
+  type SnapshotterOptions,
+} from './snapshots.ts';
 export type { Handler, HandlerContext, SubscribeOptions } from './subscription.ts';
 export type { Transport } from './transport.ts';

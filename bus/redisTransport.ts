@@ -60,6 +60,14 @@ function flattenRead(reply: RawRead, streams: string[]): StreamEntry[] {
   return streams.flatMap((s) => toEntries(s, byStream.get(s)));
 }
 
+const ID_REFUSED = /equal or smaller than the target stream top item|must be greater than 0-0/;
+
+/** Redis refuses an explicit XADD id not above the stream's top (or 0-0): the same typed error as the Sql transport. */
+function explicitIdError(err: unknown, stream: string, id: string | undefined): unknown {
+  if (id === undefined || !ID_REFUSED.test(String(err))) return err;
+  return new BusError('id_too_small', `${(err as Error).message} (stream ${stream}, id ${id})`, { cause: err });
+}
+
 function duplicate(client: RedisClient): RedisClient {
   return client instanceof Cluster ? client.duplicate() : client.duplicate();
 }
@@ -79,19 +87,23 @@ export class RedisTransport implements Transport {
     this.#waitReplicas = opts.waitReplicas;
   }
 
-  async append(stream: string, data: string, maxlen: number): Promise<string> {
+  async append(stream: string, data: string, maxlen: number, id?: string): Promise<string> {
     const wait = this.#waitReplicas;
     if (!wait || this.#client instanceof Cluster) {
-      return (await this.#client.call('XADD', stream, 'MAXLEN', '~', maxlen, '*', FIELD, data)) as string;
+      try {
+        return (await this.#client.call('XADD', stream, 'MAXLEN', '~', maxlen, id ?? '*', FIELD, data)) as string;
+      } catch (err) {
+        throw explicitIdError(err, stream, id);
+      }
     }
     // One pipeline, so the WAIT follows exactly this XADD on the same connection.
     const results = await this.#client
       .pipeline()
-      .call('XADD', stream, 'MAXLEN', '~', maxlen, '*', FIELD, data)
+      .call('XADD', stream, 'MAXLEN', '~', maxlen, id ?? '*', FIELD, data)
       .call('WAIT', wait.count, wait.timeoutMs)
       .exec();
     const [added, waited] = results ?? [];
-    if (added?.[0]) throw added[0];
+    if (added?.[0]) throw explicitIdError(added[0], stream, id);
     if (waited?.[0]) throw waited[0];
     const replicas = Number(waited?.[1] ?? 0);
     if (replicas < wait.count) {

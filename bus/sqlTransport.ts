@@ -6,6 +6,7 @@ import { BusError } from './errors/busError.ts';
 import { formatId, parseId, rangeBound } from './sqlIds.ts';
 import {
   appendEntry,
+  appendWithId,
   createGroup,
   deleteEntries,
   deletePending,
@@ -70,9 +71,12 @@ export class SqlTransport implements Transport {
     return this.#closing.signal.aborted;
   }
 
-  async append(stream: string, data: string, maxlen: number): Promise<string> {
+  async append(stream: string, data: string, maxlen: number, explicitId?: string): Promise<string> {
+    const wanted = explicitId === undefined ? undefined : parseId(explicitId);
     const id = await this.#sql.transaction(async (tx) => {
-      const { id, length } = await appendEntry(tx, stream, data);
+      const { id, length } = wanted
+        ? await appendWithId(tx, stream, data, wanted)
+        : await appendEntry(tx, stream, data);
       const excess = length - Math.max(0, maxlen);
       if (excess > trimSlack(maxlen)) await trimOldest(tx, stream, excess);
       return id;

@@ -1,6 +1,7 @@
 // The embedded transport's SQL (tables of migration 002_bus), one function per statement; same text on PGlite and Postgres.
 import type { SqlQueryable } from '../daemon/storage/sql.ts';
-import type { StreamId } from './sqlIds.ts';
+import { BusError } from './errors/busError.ts';
+import { formatId, type StreamId } from './sqlIds.ts';
 
 /** Row of an entry read with its id; data null when the entry was trimmed while still pending. */
 export interface EntryRow extends StreamId {
@@ -37,6 +38,42 @@ export async function appendEntry(
   );
   if (!row) throw new Error(`appending to ${stream} returned no id`);
   const id = { ms: Number(row.ms), seq: Number(row.seq) };
+  await tx.query('INSERT INTO bus_entries (stream, ms, seq, data) VALUES ($1, $2, $3, $4)', [
+    stream,
+    id.ms,
+    id.seq,
+    data,
+  ]);
+  return { id, length: Number(row.length) };
+}
+
+/**
+ * XADD with an explicit id, as Redis: accepted only above the stream's last id (and above 0-0), so ids stay monotonic;
+ * otherwise BusError "id_too_small" and nothing is written.
+ */
+export async function appendWithId(
+  tx: SqlQueryable,
+  stream: string,
+  data: string,
+  id: StreamId,
+): Promise<{ id: StreamId; length: number }> {
+  const rows =
+    id.ms === 0 && id.seq === 0
+      ? []
+      : await tx.query<{ length: number }>(
+          `INSERT INTO bus_streams AS s (stream, last_ms, last_seq, length) VALUES ($1, $2, $3, 1)
+           ON CONFLICT (stream) DO UPDATE SET last_ms = $2, last_seq = $3, length = s.length + 1
+           WHERE (s.last_ms, s.last_seq) < ($2::bigint, $3::bigint)
+           RETURNING length`,
+          [stream, id.ms, id.seq],
+        );
+  const [row] = rows;
+  if (!row) {
+    throw new BusError(
+      'id_too_small',
+      `ERR The ID specified in XADD is equal or smaller than the target stream top item (stream ${stream}, id ${formatId(id)})`,
+    );
+  }
   await tx.query('INSERT INTO bus_entries (stream, ms, seq, data) VALUES ($1, $2, $3, $4)', [
     stream,
     id.ms,

@@ -74,6 +74,8 @@ export class Subscription {
   private readonly inFlight = new Set<string>();
   private readonly failed = new Map<string, Failed>();
   private readonly awaitingAck = new Map<string, StreamEntry>();
+  /** Entry ids held by a manualAck handler: still ours, not abandoned, whatever their idle time. */
+  private readonly awaitingEntries = new Set<string>();
   private readonly permits: Semaphore;
   private readonly concurrency: number;
 
@@ -145,6 +147,7 @@ export class Subscription {
     const entry = this.awaitingAck.get(eventId);
     if (!entry) return false;
     this.awaitingAck.delete(eventId);
+    this.awaitingEntries.delete(entry.id);
     const n = await this.deps.transport.ack(entry.stream, this.group, [entry.id]);
     if (n > 0) this.deps.metrics.handled(this.topic, this.group, 'ok');
     return n > 0;
@@ -224,7 +227,7 @@ export class Subscription {
     for (const stream of this.streams) {
       const claimed = (
         await this.deps.transport.autoClaim(stream, this.group, this.consumer, opts.claimIdleMs, opts.batchSize)
-      ).filter((e) => !this.inFlight.has(e.id) && !this.failed.has(e.id));
+      ).filter((e) => !this.inFlight.has(e.id) && !this.failed.has(e.id) && !this.awaitingEntries.has(e.id));
       if (claimed.length === 0) continue;
       const deliveries = await this.deliveriesOf(claimed);
       await this.dispatch(claimed.map((e) => ({ entry: e, deliveries: deliveries.get(e.id) ?? 1 })));
@@ -271,6 +274,19 @@ export class Subscription {
       }
       const retries = deliveries - 1;
       event = { ...event, meta: { ...event.meta, retries } };
+      // A remote (manualAck) subscriber never throws: an event it keeps failing to ack is dead-lettered the same way.
+      if (this.sub.manualAck && retries > limitsOf(this.deps.options(), this.topic).retry_limit) {
+        await this.deadLetter(
+          entry,
+          event,
+          new Error(`not acknowledged after ${deliveries - 1} deliveries`),
+          'handler_failed',
+          retries,
+        );
+        await ack();
+        metrics.handled(this.topic, this.group, 'dlq');
+        return;
+      }
       const key = this.deps.keys.dedup(this.group, event.event_id);
       if (this.sub.idempotent && !(await transport.markOnce(key, this.deps.options().dedupWindowMs))) {
         await ack();
@@ -288,6 +304,7 @@ export class Subscription {
       }
       if (this.sub.manualAck) {
         this.awaitingAck.set(event.event_id, entry);
+        this.awaitingEntries.add(entry.id);
         return;
       }
       await ack();

@@ -61,6 +61,32 @@ export function runTransportConformance(name: string, open: () => Promise<Opened
       expect(idsOf(await t.range(s, '-', '+', 2))).toEqual(written.slice(0, 2));
     });
 
+    it('append with an explicit id keeps it, refuses one not above the top, and later ids continue above it', async () => {
+      const s = stream();
+      // Far in the future, so the store's clock cannot have passed it: the next automatic id must follow it.
+      const future = `${Date.now() + 3_600_000}-5`;
+      expect(await t.append(s, 'restored', 100, '1000-1')).toBe('1000-1');
+      expect(await t.append(s, 'restored2', 100, future)).toBe(future);
+      for (const tooSmall of [future, '1000-2', '0-0']) {
+        await expect(t.append(s, 'no', 100, tooSmall)).rejects.toMatchObject({
+          code: 'id_too_small',
+          message: expect.stringMatching(/equal or smaller than the target stream top item|greater than 0-0/),
+        });
+      }
+      const next = await t.append(s, 'live', 100);
+      expect(compareIds(next, future)).toBeGreaterThan(0);
+      expect(await t.range(s, '-', '+', 10)).toEqual([
+        { stream: s, id: '1000-1', data: 'restored' },
+        { stream: s, id: future, data: 'restored2' },
+        { stream: s, id: next, data: 'live' },
+      ]);
+      expect(await t.length(s)).toBe(3);
+
+      const fresh = stream();
+      await expect(t.append(fresh, 'zero', 100, '0-0')).rejects.toMatchObject({ code: 'id_too_small' });
+      expect(await t.length(fresh)).toBe(0);
+    });
+
     it('ensureGroup "$" sees only new entries, "0" the whole history, and a second call changes nothing', async () => {
       const s = stream();
       const history = await fill(s, 2);

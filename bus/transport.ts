@@ -19,8 +19,11 @@ export interface PendingEntry {
 
 export interface Transport {
   readonly kind: 'redis' | 'embedded';
-  /** XADD with approximate MAXLEN trimming; returns the entry id. */
-  append(stream: string, data: string, maxlen: number): Promise<string>;
+  /**
+   * XADD with approximate MAXLEN trimming; returns the entry id. An explicit `id` (restoring from snapshots) keeps an
+   * entry's original id; it must be greater than the stream's last id, else BusError "id_too_small".
+   */
+  append(stream: string, data: string, maxlen: number, id?: string): Promise<string>;
   /** XGROUP CREATE … MKSTREAM; `start` "$" (new entries only) or "0" (whole history). No-op when it exists. */
   ensureGroup(stream: string, group: string, start: '$' | '0'): Promise<void>;
   /**

@@ -12,7 +12,8 @@ import { requireAuth } from './auth/requireAuth.ts';
 import { TokenIssuer } from './auth/tokens.ts';
 import { secretValues } from './config/secrets.ts';
 import { SettingsStore } from './config/settingsStore.ts';
-import { busOptionsOf, openBus } from './events/openBus.ts';
+import { startBusGrpcIfEnabled } from './events/busGrpc.ts';
+import { busOptionsOf, type OpenedBus, openBus } from './events/openBus.ts';
 import { authRoutes } from './http/authRoutes.ts';
 import { busRoutes } from './http/busRoutes.ts';
 import { docsRoutes } from './http/docsRoutes.ts';
@@ -34,6 +35,8 @@ export interface Titan {
   logs: Logs;
   engines: Engines;
   bus: Bus;
+  /** The port of the bus gRPC service (settings bus.grpc; port 0 picks one), or null when it is not running. */
+  grpcPort: number | null;
   metrics: Registry;
   tracing: Tracing | null;
   app: Hono;
@@ -72,8 +75,9 @@ export async function createTitan(opts: TitanOptions = {}): Promise<Titan> {
   const tracing = startTracing(settings.get().telemetry.otlp_endpoint, VERSION);
   const metrics = new Registry();
   let bus: Bus;
+  let snapshots: OpenedBus['snapshots'];
   try {
-    bus = await openBus(settings.get(), engines, logs, metrics);
+    ({ bus, snapshots } = await openBus(settings.get(), engines, logs, metrics));
   } catch (err) {
     logs.app.error({ err: (err as Error).message }, 'the bus could not be opened');
     await engines.close();
@@ -85,6 +89,7 @@ export async function createTitan(opts: TitanOptions = {}): Promise<Titan> {
 
   const passwords = new PasswordFile(settings.dir);
   const tokens = new TokenIssuer(settings.dir, () => settings.get().auth.token_ttl_h);
+  const grpc = await startBusGrpcIfEnabled(settings.get(), bus, tokens, logs);
   const limiter = new LoginLimiter(() => settings.get().auth.login_attempts_per_minute);
 
   let port = settings.get().server.port;
@@ -150,6 +155,7 @@ export async function createTitan(opts: TitanOptions = {}): Promise<Titan> {
     logs,
     engines,
     bus,
+    grpcPort: grpc?.port ?? null,
     metrics,
     tracing,
     app,
@@ -158,6 +164,9 @@ export async function createTitan(opts: TitanOptions = {}): Promise<Titan> {
       port = p;
     },
     async close() {
+      // Remote subscribers first, so their unacked events are left pending before the bus closes.
+      await grpc?.stop();
+      await snapshots?.stop();
       await bus.close();
       await engines.close();
       await tracing?.shutdown();

@@ -193,5 +193,5 @@ export const SECRET_PATHS = [
   'bus.snapshots.secret_access_key',
 ] as const;
 
-/** Keys read once at start-up: changing them through the API takes effect after a restart. */
-export const RESTART_KEYS = ['server', 'services', 'embeddings'] as const;
+/** Keys (dotted paths) read once at start-up: changing them through the API takes effect after a restart. */
+export const RESTART_KEYS = ['server', 'services', 'embeddings', 'telemetry', 'bus.grpc', 'bus.snapshots'] as const;

@@ -87,7 +87,11 @@ export class SettingsStore {
     writePrivate(this.file, next);
     this.fileSettings = next;
     this.effective = applyEnv(next, this.env, this.file);
-    const restartRequired = RESTART_KEYS.filter((k) => JSON.stringify(prev[k]) !== JSON.stringify(this.effective[k]));
+    const at = (o: unknown, path: string) =>
+      path.split('.').reduce<unknown>((x, k) => (x && typeof x === 'object' ? (x as Json)[k] : undefined), o);
+    const restartRequired = RESTART_KEYS.filter(
+      (k) => JSON.stringify(at(prev, k)) !== JSON.stringify(at(this.effective, k)),
+    );
     for (const l of this.listeners) l(this.effective, prev);
     return { settings: this.effective, restartRequired };
   }

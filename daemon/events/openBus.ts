@@ -1,17 +1,20 @@
-// Opens the daemon's bus on the engine the settings chose: Redis Streams when Redis is configured, else the embedded Sql log.
+// Opens the daemon's bus on the engine the settings chose: Redis Streams when Redis is configured, else the embedded Sql log;
+// with snapshots on, the streams first catch up from the bucket.
 import { hostname } from 'node:os';
 import type { Registry } from 'prom-client';
 import { ulid } from 'ulid';
 import { Bus } from '../../bus/bus.ts';
 import type { Topic } from '../../bus/event.ts';
+import { keysFor } from '../../bus/keys.ts';
 import { promBusMetrics } from '../../bus/metrics.ts';
-import type { BusOptions, StreamLimits } from '../../bus/options.ts';
+import { type BusOptions, limitsOf, type StreamLimits, withDefaults } from '../../bus/options.ts';
 import { evictionPolicyWarning, RedisTransport } from '../../bus/redisTransport.ts';
 import { SqlTransport } from '../../bus/sqlTransport.ts';
 import type { Settings } from '../config/schema.ts';
 import type { Logs } from '../logs/logs.ts';
 import type { Engines } from '../storage/engines.ts';
 import type { Sql } from '../storage/sql.ts';
+import { type BusSnapshots, startBusSnapshots } from './snapshots.ts';
 
 /** The bus limits and weights of the settings, in the bus's own terms. */
 export function busOptionsOf(settings: Settings): Pick<BusOptions, 'streams' | 'priorityWeights' | 'globalRateLimit'> {
@@ -31,30 +34,46 @@ export async function instanceIdOf(sql: Sql): Promise<string> {
   return row?.value ?? candidate;
 }
 
-export async function openBus(settings: Settings, engines: Engines, logs: Logs, registry: Registry): Promise<Bus> {
+export interface OpenedBus {
+  bus: Bus;
+  /** Null while bus.snapshots is off; stop it before closing the bus. */
+  snapshots: BusSnapshots | null;
+}
+
+export async function openBus(
+  settings: Settings,
+  engines: Engines,
+  logs: Logs,
+  registry: Registry,
+): Promise<OpenedBus> {
   const { redis, sql } = engines;
   const onError = (err: unknown, what: string) =>
     logs.app.warn({ err: (err as Error)?.message ?? String(err), what }, 'bus: a step failed and will be retried');
   const options = { ...busOptionsOf(settings), instanceId: await instanceIdOf(sql) };
-  let bus: Bus;
   if (redis) {
     const warning = await evictionPolicyWarning(redis).catch(() => null);
     if (warning) logs.app.warn({ warning }, 'bus: Redis may evict streams');
-    bus = new Bus(
-      {
-        transport: new RedisTransport({ client: redis }),
-        openReader: () => new RedisTransport({ client: redis }),
-        onError,
-      },
-      options,
-    );
-  } else {
-    bus = new Bus({ transport: new SqlTransport(sql), openReader: () => new SqlTransport(sql), onError }, options);
   }
+  const cfg = settings.services.redis;
+  // With Sentinel, publish waits for a replica (default 1) so an event whose id was returned survives a failover.
+  const replicas = cfg && 'sentinel' in cfg ? (cfg.sentinel.wait_replicas ?? 1) : 0;
+  const waitReplicas = replicas > 0 ? { count: replicas, timeoutMs: 2000 } : undefined;
+  const transport = redis ? new RedisTransport({ client: redis, waitReplicas }) : new SqlTransport(sql);
+  const openReader = () => (redis ? new RedisTransport({ client: redis }) : new SqlTransport(sql));
+  const bus = new Bus({ transport, openReader, onError }, options);
   const metrics = promBusMetrics(registry, async () => ({
     pending: await bus.pendingCounts(),
     dlq: await bus.dlqLength(),
   }));
   bus.setMetrics(metrics);
-  return bus;
+  // Nothing has subscribed yet, so groups created from now on see the restored entries (or skip them, with "new").
+  const resolved = withDefaults(options);
+  const snapshots = await startBusSnapshots(
+    settings,
+    transport,
+    keysFor(resolved.prefix),
+    (topic) => limitsOf(resolved, topic).maxlen,
+    logs,
+  );
+  return { bus, snapshots };
 }

