@@ -188,6 +188,9 @@ ensure_packages() {
       command -v mvn >/dev/null 2>&1 || pkgs+=(maven)
     fi
   fi
+  # Browser tests drive Debian's Chromium (a test tool's own browser download cannot work here).
+  if [ -z "${TITAN_CHROMIUM:-}" ] && [ ! -x /usr/bin/chromium ]; then pkgs+=(chromium); fi
+  command -v openssl >/dev/null 2>&1 || pkgs+=(openssl) # TLS Redis tests generate certificates
   [ ${#pkgs[@]} -eq 0 ] && return 0
   command -v apt-get >/dev/null 2>&1 || die "missing ${pkgs[*]} and no apt-get to install them"
   log "installing with apt-get: ${pkgs[*]}"
