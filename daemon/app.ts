@@ -5,6 +5,9 @@ import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { Registry } from 'prom-client';
 import type { Bus } from '../bus/bus.ts';
+import { createEmbedder } from '../memory/embedders/index.ts';
+import { createGraphStore } from '../memory/graph/index.ts';
+import { MemoryService } from '../memory/service.ts';
 import pkg from '../package.json' with { type: 'json' };
 import { LoginLimiter } from './auth/loginLimiter.ts';
 import { PasswordFile } from './auth/password.ts';
@@ -20,6 +23,7 @@ import { docsRoutes } from './http/docsRoutes.ts';
 import { ApiError, errorBody } from './http/errors.ts';
 import { healthRoutes } from './http/healthRoutes.ts';
 import { logsRoutes } from './http/logsRoutes.ts';
+import { memoryRoutes } from './http/memoryRoutes.ts';
 import { metricsRoutes } from './http/metricsRoutes.ts';
 import { allowedHosts, originGuard } from './http/originGuard.ts';
 import { ApiRoutes } from './http/routes.ts';
@@ -35,6 +39,7 @@ export interface Titan {
   logs: Logs;
   engines: Engines;
   bus: Bus;
+  memory: MemoryService;
   /** The port of the bus gRPC service (settings bus.grpc; port 0 picks one), or null when it is not running. */
   grpcPort: number | null;
   metrics: Registry;
@@ -87,6 +92,25 @@ export async function createTitan(opts: TitanOptions = {}): Promise<Titan> {
   bus.onDeadLetter((letter) => logs.audit.warn({ event: 'bus.dlq', ...letter }, 'event dead-lettered'));
   settings.onChange((next) => bus.configure(busOptionsOf(next)));
 
+  // After the bus: the memory service reacts to chat.v1 in its own consumer group, off the reply path.
+  let memory: MemoryService;
+  try {
+    memory = await MemoryService.open({
+      sql: engines.sql,
+      embedder: createEmbedder(settings.get(), engines.sql),
+      graph: createGraphStore(engines),
+      cap: () => settings.get().limits.memory_items,
+      onError: (err, what) => logs.app.error({ err: (err as Error).message }, `${what} failed`),
+    });
+    memory.subscribeInBackground(bus);
+  } catch (err) {
+    logs.app.error({ err: (err as Error).message }, 'the memory service could not be opened');
+    await bus.close();
+    await engines.close();
+    logs.close();
+    throw err;
+  }
+
   const passwords = new PasswordFile(settings.dir);
   const tokens = new TokenIssuer(settings.dir, () => settings.get().auth.token_ttl_h);
   const grpc = await startBusGrpcIfEnabled(settings.get(), bus, tokens, logs);
@@ -119,12 +143,16 @@ export async function createTitan(opts: TitanOptions = {}): Promise<Titan> {
     c.header('referrer-policy', 'no-referrer');
   });
   app.use('/api/*', async function apiBodyLimit(c, next) {
-    const maxSize = settings.get().limits.body_kb * 1024;
+    // A memory backup carries a vector per memory: it may be as large as an upload.
+    const maxSize =
+      c.req.path === '/api/memory/import'
+        ? settings.get().limits.upload_mb * 1024 * 1024
+        : settings.get().limits.body_kb * 1024;
     return bodyLimit({
       maxSize,
       onError: (ctx) =>
         ctx.json(
-          errorBody('body_too_large', `the request body is over ${settings.get().limits.body_kb} KB: send less`),
+          errorBody('body_too_large', `the request body is over ${Math.round(maxSize / 1024)} KB: send less`),
           413,
         ),
     })(c, next);
@@ -137,6 +165,7 @@ export async function createTitan(opts: TitanOptions = {}): Promise<Titan> {
   settingsRoutes(api, { store: settings, logs });
   logsRoutes(api, app, { logs });
   busRoutes(api, app, { bus, settings, logs });
+  memoryRoutes(api, { memory, logs });
   metricsRoutes(app, metrics, auth);
   docsRoutes(app, api, { version: VERSION });
   app.get('/', (c) =>
@@ -155,6 +184,7 @@ export async function createTitan(opts: TitanOptions = {}): Promise<Titan> {
     logs,
     engines,
     bus,
+    memory,
     grpcPort: grpc?.port ?? null,
     metrics,
     tracing,
@@ -167,6 +197,7 @@ export async function createTitan(opts: TitanOptions = {}): Promise<Titan> {
       // Remote subscribers first, so their unacked events are left pending before the bus closes.
       await grpc?.stop();
       await snapshots?.stop();
+      await memory.close();
       await bus.close();
       await engines.close();
       await tracing?.shutdown();

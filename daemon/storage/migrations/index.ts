@@ -1,6 +1,9 @@
 // The ordered list of schema migrations; each runs once, in its own transaction, on both Sql engines.
 import core from './001_core.ts';
 import bus from './002_bus.ts';
+import embeddingCache from './003_embedding_cache.ts';
+import graph from './004_graph.ts';
+import memories from './005_memories.ts';
 
 export interface Migration {
   version: number;
@@ -8,4 +11,4 @@ export interface Migration {
   sql: string;
 }
 
-export const migrations: Migration[] = [core, bus];
+export const migrations: Migration[] = [core, bus, embeddingCache, graph, memories];

@@ -1,0 +1,168 @@
+// hybridQuery: vector kNN and full-text ranked separately, fused by reciprocal rank, then weighted by importance and
+// recency; graph neighbours of the entities a query names can widen it. Each hit carries provenance and score parts.
+import type { Memory, MemoryKind, MemorySource } from './record.ts';
+import { ACTIVE, type MemoryStore } from './store.ts';
+import { textQuery } from './textQuery.ts';
+import type { GraphStore } from './types.ts';
+import { vectorLiteral } from './vectors.ts';
+
+export interface QueryOptions {
+  k: number;
+  kinds?: MemoryKind[];
+  /** Add memories mentioning graph neighbours of entities named in the query. Default: true when a graph is given. */
+  graph?: boolean;
+  /** Count the hits as accessed. Default: true. */
+  touch?: boolean;
+}
+
+export interface RetrieveTuning {
+  /** RRF's k: smaller lets the top ranks count more. Default: 20. */
+  rrfK: number;
+  /** Candidates each ranker returns, at least. Default: 50. */
+  candidates: number;
+  /** How much importance (0–1) can lift a score: × (1 + w·importance). Default: 0.2. */
+  importanceWeight: number;
+  /** How much recency (1 now → 0 long ago) can lift a score. Default: 0.1. */
+  recencyWeight: number;
+  /** Days for recency to halve. Default: 30. */
+  recencyHalfLifeDays: number;
+  /** A graph-only hit counts as this fraction of a ranked one. Default: 0.5. */
+  graphWeight: number;
+}
+
+export const DEFAULT_TUNING: RetrieveTuning = {
+  rrfK: 20,
+  candidates: 50,
+  importanceWeight: 0.2,
+  recencyWeight: 0.1,
+  recencyHalfLifeDays: 30,
+  graphWeight: 0.5,
+};
+
+export interface ScoreParts {
+  vector: { rank: number; similarity: number } | null;
+  text: { rank: number; score: number } | null;
+  graph: { rank: number } | null;
+  rrf: number;
+  importance: number;
+  recency: number;
+  final: number;
+}
+
+export interface Hit {
+  memory: Memory;
+  score: number;
+  parts: ScoreParts;
+  provenance: { memory_id: string; kind: MemoryKind; source: MemorySource; sources: MemorySource[] };
+}
+
+type Ranked = { id: string; value: number }[];
+
+async function vectorRanks(store: MemoryStore, vector: number[], n: number, kinds?: MemoryKind[]): Promise<Ranked> {
+  // HNSW returns at most ef_search rows, so it must be at least the candidate count.
+  return store.sql.transaction(async (tx) => {
+    await tx.exec(`SET LOCAL hnsw.ef_search = ${Math.max(100, n)}`);
+    const rows = await tx.query<{ id: string; distance: number }>(
+      `WITH knn AS (
+         SELECT memory_id, embedding <=> $1::halfvec AS distance FROM ${store.table}
+         ORDER BY embedding <=> $1::halfvec LIMIT $2)
+       SELECT m.id, knn.distance FROM knn JOIN memories m ON m.id = knn.memory_id
+       WHERE ${ACTIVE} AND ($3::text[] IS NULL OR m.kind = ANY($3::text[])) ORDER BY knn.distance`,
+      [vectorLiteral(vector), n, kinds ?? null],
+    );
+    return rows.map((r) => ({ id: r.id, value: 1 - Number(r.distance) }));
+  });
+}
+
+async function textRanks(store: MemoryStore, q: string, n: number, kinds?: MemoryKind[]): Promise<Ranked> {
+  const tsq = textQuery(q);
+  if (!tsq) return [];
+  const rows = await store.sql.query<{ id: string; rank: number }>(
+    `SELECT m.id, ts_rank_cd(m.fts, q, 1) AS rank FROM memories m, to_tsquery('simple', $1) q
+     WHERE m.fts @@ q AND ${ACTIVE} AND ($3::text[] IS NULL OR m.kind = ANY($3::text[]))
+     ORDER BY rank DESC, m.id LIMIT $2`,
+    [tsq, n, kinds ?? null],
+  );
+  return rows.map((r) => ({ id: r.id, value: Number(r.rank) }));
+}
+
+/** Quoted phrases and runs of capitalised words ("Bob Hughes", «Ольга Смирнова»): the names a text most likely means. */
+export function namesIn(q: string): string[] {
+  const quoted = [...q.matchAll(/["«“]([^"»”]{2,60})["»”]/gu)].map((m) => m[1] as string);
+  const runs = q.match(/(?<![\p{L}\p{N}])\p{Lu}[\p{L}\p{N}-]+(?:\.? \p{Lu}[\p{L}\p{N}-]+)*/gu) ?? [];
+  return [...new Set([...quoted, ...runs])];
+}
+
+async function graphRanks(graph: GraphStore, q: string, n: number): Promise<Ranked> {
+  const names = namesIn(q);
+  if (names.length === 0) return [];
+  const ids = await graph.memoriesAround(names, 1, n);
+  return ids.map((id) => ({ id, value: 1 }));
+}
+
+function recencyOf(m: Memory, now: number, halfLifeDays: number): number {
+  const at = Date.parse(m.last_accessed_at ?? m.updated_at);
+  const days = Math.max(0, (now - at) / 86_400_000);
+  return 0.5 ** (days / halfLifeDays);
+}
+
+export async function hybridQuery(
+  store: MemoryStore,
+  graph: GraphStore | null,
+  q: string,
+  opts: QueryOptions,
+  tuning: RetrieveTuning = DEFAULT_TUNING,
+): Promise<Hit[]> {
+  const n = Math.max(tuning.candidates, opts.k * 5);
+  const [vector] = await store.embedder.embed([q]);
+  const useGraph = graph !== null && opts.graph !== false;
+  const [byVector, byText, byGraph] = await Promise.all([
+    vectorRanks(store, vector as number[], n, opts.kinds),
+    textRanks(store, q, n, opts.kinds),
+    useGraph ? graphRanks(graph, q, n) : Promise.resolve([]),
+  ]);
+  const parts = new Map<string, Omit<ScoreParts, 'importance' | 'recency' | 'final'>>();
+  const partOf = (id: string) => {
+    const p = parts.get(id) ?? { vector: null, text: null, graph: null, rrf: 0 };
+    parts.set(id, p);
+    return p;
+  };
+
+  byVector.forEach((r, i) => {
+    const p = partOf(r.id);
+    p.vector = { rank: i + 1, similarity: r.value };
+    p.rrf += 1 / (tuning.rrfK + i + 1);
+  });
+  byText.forEach((r, i) => {
+    const p = partOf(r.id);
+    p.text = { rank: i + 1, score: r.value };
+    p.rrf += 1 / (tuning.rrfK + i + 1);
+  });
+  byGraph.forEach((r, i) => {
+    const p = partOf(r.id);
+    p.graph = { rank: i + 1 };
+    p.rrf += tuning.graphWeight / (tuning.rrfK + i + 1);
+  });
+
+  const memories = await store.getMany([...parts.keys()]);
+  const now = Date.now();
+  const hits: Hit[] = [];
+  for (const [id, p] of parts) {
+    const m = memories.get(id);
+    // Graph ids come unfiltered: drop superseded, expired and other kinds here.
+    if (!m || m.valid_to || (m.expires_at && Date.parse(m.expires_at) <= now)) continue;
+    if (opts.kinds && !opts.kinds.includes(m.kind)) continue;
+    const recency = recencyOf(m, now, tuning.recencyHalfLifeDays);
+    const final = p.rrf * (1 + tuning.importanceWeight * m.importance) * (1 + tuning.recencyWeight * recency);
+    hits.push({
+      memory: m,
+      score: final,
+      parts: { ...p, importance: m.importance, recency, final },
+      provenance: { memory_id: m.id, kind: m.kind, source: m.source, sources: m.provenance },
+    });
+  }
+  hits.sort((a, b) => b.score - a.score || a.memory.id.localeCompare(b.memory.id));
+  const top = hits.slice(0, opts.k);
+  if (opts.touch !== false) await store.touch(top.map((h) => h.memory.id));
+  return top;
+}
