@@ -18,13 +18,14 @@ export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
 export SCARF_ANALYTICS := false
 export NODE_OPTIONS := --disable-warning=ExperimentalWarning
 
-.PHONY: help run start deps test test-only lint format typecheck services services-down bench build clean hooks
+.PHONY: help run start deps test test-only lint format typecheck services services-down bench bench-bus bench-memory build clean hooks
 
 help:
 	@echo "make run        start Titan on the embedded engines and print its URL"
 	@echo "make test       install and start Redis, Postgres+pgvector, Neo4j; lint, typecheck, all tests with coverage"
 	@echo "make services   start the test services (tests/services/up.sh); make services-down stops them"
 	@echo "make bench      run the benchmarks in bench/ (tables with a baseline from the same run)"
+	@echo "make bench-bus  the bus vs raw ioredis vs BullMQ; make bench-memory: memory insert and query"
 	@echo "make build      typecheck and build what ships"
 
 $(LOCAL_NODE_DIR)/node:
@@ -67,7 +68,15 @@ test: deps
 	@bash tests/run.sh
 
 bench: deps services
-	@for f in bench/*.bench.ts; do echo "== $$f"; node $$f || exit 1; done
+	@for f in bench/*.bench.ts; do echo "== $$f"; node --expose-gc $$f || exit 1; done
+
+# The bus against raw ioredis and BullMQ on one Redis (about 2.5 minutes).
+bench-bus: deps services
+	@node --expose-gc bench/bus.bench.ts
+
+# 100,000 memories into Postgres+pgvector and 20,000 into PGlite (several minutes).
+bench-memory: deps services
+	@node bench/memory.bench.ts
 
 build: deps typecheck
 	@echo "Typecheck passed. The daemon runs from its TypeScript sources on Node $(NODE_MIN_MAJOR)+; the single executable is built by installer/ (see README)."

@@ -67,7 +67,7 @@ export class Bus {
       throw new InvalidEventError('errors.dlq is written by the bus itself, not published to');
     const event = createEvent(topic, eventType, payload, { ...opts, traceId: opts.traceId ?? activeTraceId() });
     await publishSpan(event.topic, event.meta.trace_id, async (span) => {
-      span.setAttribute('messaging.message.id', event.event_id);
+      span?.setAttribute('messaging.message.id', event.event_id);
       await this.transport.append(
         this.keys.priority(event.topic, event.meta.priority),
         JSON.stringify(event),

@@ -1,12 +1,12 @@
 // errors.dlq: dead letters are ordinary, schema-valid events on the errors.dlq topic, so they read back like any other.
 
-import { ulid } from 'ulid';
 import * as v from 'valibot';
 import { BusError } from './errors/busError.ts';
 import { type BusEvent, decodeEvent, EventSchema, parseEvent, SCHEMA_VERSION, type Topic } from './event.ts';
 import type { Keys } from './keys.ts';
 import { nextId } from './streamIds.ts';
 import type { Transport } from './transport.ts';
+import { ulid } from './ulid.ts';
 
 const MAX_STACK = 4000;
 const MAX_RAW = 16_000;

@@ -1,8 +1,9 @@
 // The bus event: its schema (DESIGN.md "Contracts"), construction with a ULID and UTC timestamp, and the 32 KB cap.
-import { ulid } from 'ulid';
+
 import * as v from 'valibot';
 import { EventTooLargeError } from './errors/eventTooLarge.ts';
 import { InvalidEventError } from './errors/invalidEvent.ts';
+import { ulid } from './ulid.ts';
 
 export const TOPICS = ['chat.v1', 'fs.v1', 'system.v1', 'plugin.v1', 'errors.dlq'] as const;
 export type Topic = (typeof TOPICS)[number];

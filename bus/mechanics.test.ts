@@ -48,3 +48,16 @@ describe('stream ids', () => {
     expect(endOf(1000)).toBe('1000-18446744073709551615');
   });
 });
+
+describe('ulid', () => {
+  it('makes valid, distinct, time-ordered ids from the pooled source', async () => {
+    const { ulid } = await import('./ulid.ts');
+    const ids = Array.from({ length: 10_000 }, () => ulid());
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids.every((id) => /^[0-9A-HJKMNP-TV-Z]{26}$/.test(id))).toBe(true);
+    const later = (await new Promise((r) => setTimeout(r, 3)), ulid());
+    expect(later.slice(0, 10) > (ids[0] as string).slice(0, 10)).toBe(true);
+    // All 32 characters appear in the random part: the source is not biased to a subset.
+    expect(new Set(ids.flatMap((id) => id.slice(10).split(''))).size).toBe(32);
+  });
+});

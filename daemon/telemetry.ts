@@ -4,6 +4,7 @@ import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-ho
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
+import { setBusTracing } from '../bus/tracing.ts';
 
 export interface Tracing {
   /** Sends what is buffered now (tests, shutdown). */
@@ -22,9 +23,11 @@ export function startTracing(endpoint: string | null, version: string): Tracing 
   });
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   trace.setGlobalTracerProvider(provider);
+  setBusTracing(true);
   return {
     flush: () => provider.forceFlush(),
     async shutdown() {
+      setBusTracing(false);
       await provider.shutdown();
       trace.disable();
       context.disable();

@@ -1,5 +1,5 @@
 // MemoryStore: the memories table and its vectors — add, read, edit, merge, supersede, delete — on either Sql engine.
-import { ulid } from 'ulid';
+import { ulid } from '../bus/ulid.ts';
 import type { Sql, SqlQueryable } from '../daemon/storage/sql.ts';
 import { MemoryError } from './errors/memoryError.ts';
 import { contentHash, MEMORY_COLUMNS, type Memory, type MemorySource, type NewMemory, toMemory } from './record.ts';

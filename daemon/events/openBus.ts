@@ -2,7 +2,6 @@
 // with snapshots on, the streams first catch up from the bucket.
 import { hostname } from 'node:os';
 import type { Registry } from 'prom-client';
-import { ulid } from 'ulid';
 import { Bus } from '../../bus/bus.ts';
 import type { Topic } from '../../bus/event.ts';
 import { keysFor } from '../../bus/keys.ts';
@@ -10,6 +9,7 @@ import { promBusMetrics } from '../../bus/metrics.ts';
 import { type BusOptions, limitsOf, type StreamLimits, withDefaults } from '../../bus/options.ts';
 import { evictionPolicyWarning, RedisTransport } from '../../bus/redisTransport.ts';
 import { SqlTransport } from '../../bus/sqlTransport.ts';
+import { ulid } from '../../bus/ulid.ts';
 import type { Settings } from '../config/schema.ts';
 import type { Logs } from '../logs/logs.ts';
 import type { Engines } from '../storage/engines.ts';
