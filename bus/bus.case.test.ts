@@ -124,6 +124,8 @@ export function runBusConformance(name: string, open: () => Promise<OpenedBusTra
         },
         { start: 'all' },
       );
+      // This wait is timer-paced, so it also proves the processor yields to the event loop while it works through
+      // a backlog (PGlite answers through promises alone; a loop that never yields would starve timers and HTTP).
       await waitUntil(() => lowDone >= 100, 'the flood to be under way');
       for (let i = 0; i < 20; i++) {
         lowAtPublish[i] = lowDone;

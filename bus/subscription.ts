@@ -60,6 +60,8 @@ interface Failed {
 
 const PRIORITY_RANK: Record<string, number> = { high: 0, medium: 1, low: 2 };
 
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 export class Subscription {
   readonly topic: Topic;
   readonly group: string;
@@ -134,6 +136,9 @@ export class Subscription {
         }
         const entries = await this.readNew(opts);
         await this.dispatch(entries.map((e) => ({ entry: e, deliveries: 1 })));
+        // An in-process store (PGlite) answers through promises alone, never through I/O: without a yield a backlog
+        // would keep this loop in microtasks and starve timers and HTTP requests until it drained.
+        await yieldToEventLoop();
       } catch (err) {
         if (!this.running) break;
         this.deps.onError(err, `reading ${this.topic}/${this.group}`);
@@ -241,7 +246,8 @@ export class Subscription {
       return i === 3 ? 1 : (PRIORITY_RANK[PRIORITIES[i] ?? 'low'] ?? 2);
     };
     const sorted = [...batch].sort((a, b) => rank(a.entry) - rank(b.entry));
-    for (const item of sorted) {
+    for (const [i, item] of sorted.entries()) {
+      if (i > 0 && i % 16 === 0) await yieldToEventLoop();
       const waited = (await this.deps.globalLimit.take()) + (await this.deps.topicLimit.take());
       if (waited > 0) this.deps.metrics.rateLimited(this.topic, waited);
       await this.permits.acquire();
