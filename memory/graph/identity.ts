@@ -90,3 +90,23 @@ export function uniqueEntities(entities: GraphEntity[]): EntityRow[] {
   }
   return [...seen.values()];
 }
+
+/**
+ * The cap rule both engines share: drop orphans, then, while over `maxNodes`, the weakest RELATES edges and the
+ * orphans they leave. Stops when no edge is left to remove (what remains is memories and what they mention).
+ */
+export async function capGraph(
+  maxNodes: number,
+  ops: { countNodes(): Promise<number>; removeWeakest(n: number): Promise<number>; removeOrphans(): Promise<number> },
+): Promise<{ orphansRemoved: number; edgesRemoved: number }> {
+  let orphansRemoved = await ops.removeOrphans();
+  let edgesRemoved = 0;
+  for (let total = await ops.countNodes(); total > maxNodes; total = await ops.countNodes()) {
+    // One edge frees at most two nodes, so this many is the least that could bring the count under the cap.
+    const removed = await ops.removeWeakest(Math.ceil((total - maxNodes) / 2));
+    if (removed === 0) break;
+    edgesRemoved += removed;
+    orphansRemoved += await ops.removeOrphans();
+  }
+  return { orphansRemoved, edgesRemoved };
+}

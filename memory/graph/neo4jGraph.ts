@@ -2,6 +2,7 @@
 import neo4j, { type Driver, type ManagedTransaction } from 'neo4j-driver';
 import type { GraphEdge, GraphNode, GraphRelation, GraphStore, Subgraph } from '../types.ts';
 import {
+  capGraph,
   clampDepth,
   clampLimit,
   clampWeight,
@@ -245,17 +246,8 @@ export function createNeo4jGraph(driver: Driver, opts: Neo4jGraphOptions = {}): 
       };
     },
 
-    async gc(maxNodes) {
-      let orphansRemoved = await removeOrphans();
-      let edgesRemoved = 0;
-      for (let total = await countNodes(); total > maxNodes; total = await countNodes()) {
-        // One edge frees at most two nodes, so this many is the least that could bring the count under the cap.
-        const removed = await removeWeakest(Math.ceil((total - maxNodes) / 2));
-        if (removed === 0) break; // what is left is memories and the entities they mention
-        edgesRemoved += removed;
-        orphansRemoved += await removeOrphans();
-      }
-      return { orphansRemoved, edgesRemoved };
+    gc(maxNodes) {
+      return capGraph(maxNodes, { countNodes, removeWeakest, removeOrphans });
     },
 
     async exportAll() {

@@ -2,6 +2,7 @@
 import type { Sql, SqlQueryable } from '../../daemon/storage/sql.ts';
 import type { GraphEdge, GraphEntity, GraphNode, GraphRelation, GraphStore, Subgraph } from '../types.ts';
 import {
+  capGraph,
   clampDepth,
   clampLimit,
   clampWeight,
@@ -217,17 +218,12 @@ export function createSqlGraph(sql: Sql, opts: SqlGraphOptions = {}): GraphStore
       };
     },
 
-    async gc(maxNodes) {
-      let orphansRemoved = await removeOrphans();
-      let edgesRemoved = 0;
-      for (let total = await countNodes(); total > maxNodes; total = await countNodes()) {
-        // One edge frees at most two nodes, so this many is the least that could bring the count under the cap.
-        const removed = await count(DELETE_WEAKEST, [ns, Math.ceil((total - maxNodes) / 2)]);
-        if (removed === 0) break; // what is left is memories and the entities they mention
-        edgesRemoved += removed;
-        orphansRemoved += await removeOrphans();
-      }
-      return { orphansRemoved, edgesRemoved };
+    gc(maxNodes) {
+      return capGraph(maxNodes, {
+        countNodes,
+        removeWeakest: (n) => count(DELETE_WEAKEST, [ns, n]),
+        removeOrphans,
+      });
     },
 
     async exportAll() {

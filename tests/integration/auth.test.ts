@@ -4,8 +4,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ClientOptions, WebSocket } from 'ws';
 import { startDaemon, TEST_PASSWORD, type TestDaemon } from '../helpers/daemon.ts';
+import { openWs } from '../helpers/ws.ts';
 
 interface ErrorBody {
   error: { code: string; message: string };
@@ -31,21 +31,6 @@ function signToken(secret: Uint8Array, claims: { exp: number; iat?: number; sub?
     .setIssuedAt(claims.iat ?? nowS())
     .setExpirationTime(claims.exp)
     .sign(secret);
-}
-
-/** Opens a WebSocket; resolves with 101 and the socket, or with the HTTP status the server refused it with. */
-function openWs(url: string, opts: ClientOptions = {}): Promise<{ status: number; ws?: WebSocket }> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, opts);
-    ws.once('open', () => resolve({ status: 101, ws }));
-    ws.once('unexpected-response', (_req, res) => {
-      ws.on('error', () => {});
-      res.resume();
-      ws.terminate();
-      resolve({ status: res.statusCode ?? 0 });
-    });
-    ws.once('error', reject);
-  });
 }
 
 describe('first run: setup and login', () => {

@@ -1,7 +1,8 @@
 // Proves the DNS-rebinding and cross-site guard: foreign Host headers, foreign Origins on writes and WebSocket upgrades are refused.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ClientOptions, WebSocket } from 'ws';
+import type { WebSocket } from 'ws';
 import { rawRequest, startDaemon, TEST_PASSWORD, type TestDaemon } from '../helpers/daemon.ts';
+import { openWs } from '../helpers/ws.ts';
 
 interface ErrorBody {
   error: { code: string; message: string };
@@ -9,21 +10,6 @@ interface ErrorBody {
 
 function errorCode(body: string): string | undefined {
   return (JSON.parse(body) as Partial<ErrorBody>).error?.code;
-}
-
-/** Opens a WebSocket; resolves with 101 and the socket, or with the HTTP status the server refused it with. */
-function openWs(url: string, opts: ClientOptions = {}): Promise<{ status: number; ws?: WebSocket }> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, opts);
-    ws.once('open', () => resolve({ status: 101, ws }));
-    ws.once('unexpected-response', (_req, res) => {
-      ws.on('error', () => {});
-      res.resume();
-      ws.terminate();
-      resolve({ status: res.statusCode ?? 0 });
-    });
-    ws.once('error', reject);
-  });
 }
 
 async function closeWs(ws: WebSocket | undefined): Promise<void> {
