@@ -2,11 +2,10 @@
 
 import * as v from 'valibot';
 import { BusError } from './errors/busError.ts';
-import { type BusEvent, decodeEvent, EventSchema, parseEvent, SCHEMA_VERSION, type Topic } from './event.ts';
+import { type BusEvent, createEvent, decodeEvent, EventSchema, type Topic } from './event.ts';
 import type { Keys } from './keys.ts';
 import { nextId } from './streamIds.ts';
 import type { Transport } from './transport.ts';
-import { ulid } from './ulid.ts';
 
 const MAX_STACK = 4000;
 const MAX_RAW = 16_000;
@@ -44,21 +43,14 @@ export async function writeDeadLetter(
     error: { message: err.message.slice(0, 2000), stack: err.stack?.slice(0, MAX_STACK) ?? null },
     raw: letter.raw === null ? null : letter.raw.slice(0, MAX_RAW),
   };
-  // Built through the schema like any event, but not held to the 32 KB publish cap: it wraps an event of up to 32 KB.
-  const event = parseEvent({
-    event_id: ulid(),
-    schema_version: SCHEMA_VERSION,
-    topic: 'errors.dlq',
-    event_type: 'dead_letter',
-    timestamp: new Date().toISOString(),
+  // Built like any event, but not held to the 32 KB publish cap: it wraps an event of up to 32 KB.
+  const event = createEvent(
+    'errors.dlq',
+    'dead_letter',
     payload,
-    meta: {
-      priority: 'low',
-      retries: 0,
-      trace_id: letter.event?.meta.trace_id ?? crypto.randomUUID().replaceAll('-', ''),
-      source: 'titan.bus',
-    },
-  });
+    { priority: 'low', traceId: letter.event?.meta.trace_id, source: 'titan.bus' },
+    Number.POSITIVE_INFINITY,
+  );
   return transport.append(keys.dlq, JSON.stringify(event), maxlen);
 }
 

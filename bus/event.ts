@@ -59,8 +59,17 @@ function randomTraceId(): string {
   return crypto.randomUUID().replaceAll('-', '');
 }
 
-/** Builds and validates an event; throws InvalidEventError or EventTooLargeError, so nothing bad is ever written. */
-export function createEvent(topic: string, eventType: string, payload: unknown, opts: PublishOptions = {}): BusEvent {
+/**
+ * Builds and validates an event; throws InvalidEventError or EventTooLargeError, so nothing bad is ever written.
+ * `maxBytes` is the publish cap; the bus's own dead letters, which wrap an event of up to that size, pass more.
+ */
+export function createEvent(
+  topic: string,
+  eventType: string,
+  payload: unknown,
+  opts: PublishOptions = {},
+  maxBytes = MAX_EVENT_BYTES,
+): BusEvent {
   const candidate = {
     event_id: ulid(),
     schema_version: SCHEMA_VERSION,
@@ -77,7 +86,7 @@ export function createEvent(topic: string, eventType: string, payload: unknown, 
   };
   const event = parseEvent(candidate);
   const size = Buffer.byteLength(JSON.stringify(event));
-  if (size > MAX_EVENT_BYTES) throw new EventTooLargeError(size, MAX_EVENT_BYTES);
+  if (size > maxBytes) throw new EventTooLargeError(size, maxBytes);
   return event;
 }
 

@@ -38,13 +38,17 @@ export async function appendEntry(
   );
   if (!row) throw new Error(`appending to ${stream} returned no id`);
   const id = { ms: Number(row.ms), seq: Number(row.seq) };
-  await tx.query('INSERT INTO bus_entries (stream, ms, seq, data) VALUES ($1, $2, $3, $4)', [
+  await insertEntry(tx, stream, id, data);
+  return { id, length: Number(row.length) };
+}
+
+function insertEntry(tx: SqlQueryable, stream: string, id: StreamId, data: string) {
+  return tx.query('INSERT INTO bus_entries (stream, ms, seq, data) VALUES ($1, $2, $3, $4)', [
     stream,
     id.ms,
     id.seq,
     data,
   ]);
-  return { id, length: Number(row.length) };
 }
 
 /**
@@ -74,12 +78,7 @@ export async function appendWithId(
       `ERR The ID specified in XADD is equal or smaller than the target stream top item (stream ${stream}, id ${formatId(id)})`,
     );
   }
-  await tx.query('INSERT INTO bus_entries (stream, ms, seq, data) VALUES ($1, $2, $3, $4)', [
-    stream,
-    id.ms,
-    id.seq,
-    data,
-  ]);
+  await insertEntry(tx, stream, id, data);
   return { id, length: Number(row.length) };
 }
 

@@ -1,5 +1,5 @@
 // What both graph engines agree on: entity identity, node ids, the weight and `since` rules, and the bounds on depth.
-import type { GraphEntity } from '../types.ts';
+import type { GraphEntity, GraphRelation } from '../types.ts';
 
 /** The namespace a store uses when none is given; tests pass their own so they can share one server. */
 export const DEFAULT_NAMESPACE = 'default';
@@ -109,4 +109,15 @@ export async function capGraph(
     orphansRemoved += await ops.removeOrphans();
   }
   return { orphansRemoved, edgesRemoved };
+}
+
+/** A relation as both engines store it: its ends as entity rows, the type, weight and `since` normalised. */
+export function relationRow(r: GraphRelation) {
+  return {
+    from: entityRow(r.from),
+    to: entityRow(r.to),
+    type: relationType(r.type),
+    weight: clampWeight(r.weight),
+    since: sinceIso(r.since),
+  };
 }

@@ -5,12 +5,9 @@ import {
   capGraph,
   clampDepth,
   clampLimit,
-  clampWeight,
   DEFAULT_NAMESPACE,
-  entityRow,
   nameKey,
-  relationType,
-  sinceIso,
+  relationRow,
   uniqueEntities,
   WEIGHT_STEP,
 } from './identity.ts';
@@ -143,13 +140,7 @@ export function createNeo4jGraph(driver: Driver, opts: Neo4jGraphOptions = {}): 
 
     async upsertRelations(relations: GraphRelation[]) {
       if (relations.length === 0) return;
-      const rows = relations.map((r) => ({
-        from: entityRow(r.from),
-        to: entityRow(r.to),
-        type: relationType(r.type),
-        weight: clampWeight(r.weight),
-        since: sinceIso(r.since),
-      }));
+      const rows = relations.map(relationRow);
       // Weight rule: see raisedWeight in identity.ts; `since` keeps the earliest (ISO text sorts by time).
       await write(
         `UNWIND $rows AS row

@@ -5,14 +5,11 @@ import {
   capGraph,
   clampDepth,
   clampLimit,
-  clampWeight,
   DEFAULT_NAMESPACE,
   type EntityRow,
   entityNodeId,
-  entityRow,
   nameKey,
-  relationType,
-  sinceIso,
+  relationRow,
   uniqueEntities,
   WEIGHT_STEP,
 } from './identity.ts';
@@ -136,13 +133,7 @@ export function createSqlGraph(sql: Sql, opts: SqlGraphOptions = {}): GraphStore
 
     async upsertRelations(relations: GraphRelation[]) {
       if (relations.length === 0) return;
-      const rows = relations.map((r) => ({
-        from: entityRow(r.from),
-        to: entityRow(r.to),
-        type: relationType(r.type),
-        weight: clampWeight(r.weight),
-        since: sinceIso(r.since),
-      }));
+      const rows = relations.map(relationRow);
       await sql.transaction(async (tx) => {
         const ids = await ensureEntities(tx, ns, uniqueEntities(rows.flatMap((r) => [r.from, r.to])));
         // One at a time: a batch may hold the same relation twice, which one INSERT … ON CONFLICT refuses.
