@@ -51,6 +51,8 @@ const FoldersSchema = v.strictObject({
     v.pipe(text('a folder path'), v.minLength(1, 'expected a non-empty folder path')),
     'expected a list of folder paths',
   ),
+  trash_days: int(0, 3650, 'how many days deleted files stay in the trash (0 keeps them until emptied)'),
+  watch: v.boolean('expected true or false: whether to watch the folders for changes'),
 });
 
 const LimitsSchema = v.strictObject({
