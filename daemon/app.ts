@@ -100,6 +100,7 @@ export async function createTitan(opts: TitanOptions = {}): Promise<Titan> {
       embedder: createEmbedder(settings.get(), engines.sql),
       graph: createGraphStore(engines),
       cap: () => settings.get().limits.memory_items,
+      graphCap: () => settings.get().limits.graph_nodes,
       onError: (err, what) => logs.app.error({ err: (err as Error).message }, `${what} failed`),
     });
     memory.subscribeInBackground(bus);

@@ -1,5 +1,6 @@
 // Memory GC: drops expired memories, then — beyond the cap — those with the lowest importance × recency × use,
-// then orphan graph nodes. Pinned memories are never collected. Runs on a timer and from the API; reports counts.
+// then orphan graph nodes and, beyond the graph's own cap, its weakest relations. Pinned memories are never collected.
+// Runs on a timer and from the API; reports counts.
 import type { MemoryStore } from './store.ts';
 import type { GraphStore } from './types.ts';
 
@@ -17,7 +18,13 @@ const KEEP_SCORE = `importance
   * ln(2 + access_count)
   * CASE WHEN valid_to IS NULL THEN 1 ELSE 0.5 END`;
 
-export async function collectGarbage(store: MemoryStore, graph: GraphStore | null, cap: number): Promise<GcReport> {
+/** `graphCap` (config limits.graph_nodes) bounds entities + memories + files in the graph; default 5 × `cap`. */
+export async function collectGarbage(
+  store: MemoryStore,
+  graph: GraphStore | null,
+  cap: number,
+  graphCap = cap * 5,
+): Promise<GcReport> {
   const expired = await store.sql.query<{ id: string }>(
     'DELETE FROM memories WHERE expires_at <= now() AND NOT pinned RETURNING id',
   );
@@ -35,8 +42,7 @@ export async function collectGarbage(store: MemoryStore, graph: GraphStore | nul
   let graphEdges = 0;
   if (graph) {
     for (const { id } of [...expired, ...overCap]) await graph.removeMemory(id);
-    // The graph may hold a few nodes per memory; its own cap follows the memory cap.
-    ({ orphansRemoved: graphOrphans, edgesRemoved: graphEdges } = await graph.gc(cap * 5));
+    ({ orphansRemoved: graphOrphans, edgesRemoved: graphEdges } = await graph.gc(graphCap));
   }
   return {
     expired: expired.length,

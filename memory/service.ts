@@ -22,6 +22,8 @@ export interface MemoryServiceOptions {
   graph: GraphStore | null;
   /** Read at each GC, so a settings change applies at once. */
   cap: () => number;
+  /** The graph node cap (config limits.graph_nodes), read at each GC. Default: 5 × `cap()`. */
+  graphCap?: () => number;
   /** The model-backed extractor when a model is configured; default: the heuristic one. */
   extract?: Extractor;
   /** How often GC runs by itself, in ms; 0 turns the timer off. Default: 24 h. */
@@ -173,7 +175,7 @@ export class MemoryService {
   }
 
   gc(): Promise<GcReport> {
-    return collectGarbage(this.store, this.graph, this.opts.cap());
+    return collectGarbage(this.store, this.graph, this.opts.cap(), this.opts.graphCap?.());
   }
 
   exportLines(): AsyncGenerator<string> {

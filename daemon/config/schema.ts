@@ -57,6 +57,8 @@ const FoldersSchema = v.strictObject({
 
 const LimitsSchema = v.strictObject({
   memory_items: int(100, 10_000_000, 'the maximum number of memories'),
+  /** Entities, memories and files in the graph; memory GC drops orphans, then the weakest relations, when over it. */
+  graph_nodes: int(100, 100_000_000, 'the maximum number of graph nodes'),
   cache_messages: int(1, 10_000, 'how many recent messages the cache keeps per conversation'),
   cache_ttl_s: int(1, 30 * 24 * 3600, 'the cache time-to-live in seconds'),
   upload_mb: int(1, 100_000, 'the upload size limit in MB'),
