@@ -36,12 +36,13 @@ export function runMemoryConformance(name: string, open: () => Promise<MemoryHar
     let h: MemoryHarness;
     let memory: MemoryService;
     const embedder = new OfflineEmbedder({ dimensions: 64 });
-    const openService = (e: Embedder = embedder, cap = 1000) =>
+    const openService = (e: Embedder = embedder, cap = 1000, graphCap?: number) =>
       MemoryService.open({
         sql: h.sql,
         embedder: e,
         graph: h.graph,
         cap: () => cap,
+        graphCap: graphCap === undefined ? undefined : () => graphCap,
         gcIntervalMs: 0,
         maxTextChars: 500,
       });
@@ -195,6 +196,37 @@ export function runMemoryConformance(name: string, open: () => Promise<MemoryHar
         'pinned and unimportant',
       ]);
       expect(saved).toHaveLength(9);
+    });
+
+    it('gc: the configured graph cap drops orphans, then the weakest relations, while the graph is over it', async () => {
+      // Orphans left by earlier cases go first, so the count below is what the cap has to work on.
+      const tidy = await openService(embedder, 1000, 1_000_000);
+      await tidy.gc();
+      await tidy.close();
+      const e = (name: string) => ({ name, type: 'thing' });
+      await memory.upsertGraph(
+        [],
+        [
+          { from: e('Cap Alder'), to: e('Cap Birch'), type: 'near', weight: 0.01 },
+          { from: e('Cap Cedar'), to: e('Cap Dogwood'), type: 'near', weight: 0.02 },
+          { from: e('Cap Elm'), to: e('Cap Fir'), type: 'near', weight: 0.99 },
+        ],
+      );
+      const nodes = async () => {
+        const s = await h.graph.stats();
+        return s.entities + s.memories + s.files;
+      };
+      const before = await nodes();
+      // Three nodes over: the two weakest relations go (one could free only two), and four entities with them.
+      const capped = await openService(embedder, 1000, before - 3);
+      const report = await capped.gc();
+      await capped.close();
+      expect(report).toMatchObject({ graphEdges: 2, graphOrphans: 4 });
+      expect(await nodes()).toBe(before - 4);
+      const names = (await h.graph.exportAll()).relations.map((r) => r.from.name);
+      expect(names).toContain('Cap Elm');
+      expect(names).not.toContain('Cap Alder');
+      expect(names).not.toContain('Cap Cedar');
     });
 
     it('re-embed: a new model re-embeds every memory, shows progress and resumes after a stop', async () => {
