@@ -4,6 +4,7 @@ import bus from './002_bus.ts';
 import embeddingCache from './003_embedding_cache.ts';
 import graph from './004_graph.ts';
 import memories from './005_memories.ts';
+import fileIndex from './006_file_index.ts';
 
 export interface Migration {
   version: number;
@@ -11,4 +12,4 @@ export interface Migration {
   sql: string;
 }
 
-export const migrations: Migration[] = [core, bus, embeddingCache, graph, memories];
+export const migrations: Migration[] = [core, bus, embeddingCache, graph, memories, fileIndex];
