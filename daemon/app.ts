@@ -6,6 +6,7 @@ import { HTTPException } from 'hono/http-exception';
 import { Registry } from 'prom-client';
 import type { Bus } from '../bus/bus.ts';
 import { createEmbedder } from '../memory/embedders/index.ts';
+import { extractorFor } from '../memory/extractorFor.ts';
 import { createGraphStore } from '../memory/graph/index.ts';
 import { MemoryService } from '../memory/service.ts';
 import pkg from '../package.json' with { type: 'json' };
@@ -101,6 +102,11 @@ export async function createTitan(opts: TitanOptions = {}): Promise<Titan> {
       graph: createGraphStore(engines),
       cap: () => settings.get().limits.memory_items,
       graphCap: () => settings.get().limits.graph_nodes,
+      // The model-backed extractor while a chat model is configured (read per message), else the heuristic one.
+      extract: extractorFor(
+        () => settings.get().model,
+        (err) => logs.app.warn({ err: err.message, code: err.code }, 'memory extraction fell back to the heuristic'),
+      ),
       onError: (err, what) => logs.app.error({ err: (err as Error).message }, `${what} failed`),
     });
     memory.subscribeInBackground(bus);
