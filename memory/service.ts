@@ -2,7 +2,8 @@
 // backup — plus the `memory` consumer group on the bus. Routes and the daemon talk only to this.
 import * as v from 'valibot';
 import type { Bus } from '../bus/bus.ts';
-import type { Subscription } from '../bus/subscription.ts';
+import type { BusEvent, Topic } from '../bus/event.ts';
+import type { Handler, Subscription } from '../bus/subscription.ts';
 import type { Sql } from '../daemon/storage/sql.ts';
 import { type EvaluateReport, type Extractor, evaluateAndSave } from './evaluate.ts';
 import { extractHeuristic } from './extract.ts';
@@ -11,6 +12,7 @@ import { contentHash, type Memory, type MemorySource, type NewMemory } from './r
 import { loadProgress, pendingCount, type ReembedProgress, reembed } from './reembed.ts';
 import { type Hit, hybridQuery, type QueryOptions } from './retrieve.ts';
 import { type MemoryPatch, MemoryStore } from './store.ts';
+import { systemMemory } from './systemEvents.ts';
 import { exportLines, type ImportReport, importLines } from './transfer.ts';
 import type { Embedder, GraphEntity, GraphRelation, GraphStore, Subgraph } from './types.ts';
 import { ensureVectorTable } from './vectors.ts';
@@ -204,24 +206,40 @@ export class MemoryService {
     return this.reembedRun;
   }
 
-  /** The `memory` consumer group: every user message of chat.v1 is evaluated, off the reply path. */
+  /**
+   * The `memory` consumer group, off the reply path: every user message of chat.v1 is evaluated; a system.v1 event
+   * carrying a `memory` or `summary` text (a reflection, a job's result) is saved as it is. A second call (a retry
+   * after a failed subscription) subscribes only the topics still missing.
+   */
   async subscribe(bus: Bus): Promise<void> {
-    this.subscriptions.push(
-      await bus.subscribe('chat.v1', 'memory', async (event) => {
-        const p = v.safeParse(ChatPayload, event.payload);
-        if (!p.success) return;
-        const text = p.output.text ?? p.output.content;
-        if (!text?.trim() || (p.output.role && p.output.role !== 'user')) return;
-        await this.evaluate(text, {
-          origin: 'chat',
-          conversation_id: p.output.conversation_id,
-          message_id: p.output.message_id ?? event.event_id,
-        });
-      }),
-    );
     this.unsubscribe = async () => {
       for (const s of this.subscriptions.splice(0)) await bus.unsubscribe(s);
     };
+    const handlers: [Topic, Handler][] = [
+      ['chat.v1', (event) => this.onChat(event)],
+      ['system.v1', (event) => this.onSystem(event)],
+    ];
+    for (const [topic, handler] of handlers) {
+      if (this.subscriptions.some((s) => s.topic === topic)) continue;
+      this.subscriptions.push(await bus.subscribe(topic, 'memory', handler));
+    }
+  }
+
+  private async onChat(event: BusEvent): Promise<void> {
+    const p = v.safeParse(ChatPayload, event.payload);
+    if (!p.success) return;
+    const text = p.output.text ?? p.output.content;
+    if (!text?.trim() || (p.output.role && p.output.role !== 'user')) return;
+    await this.evaluate(text, {
+      origin: 'chat',
+      conversation_id: p.output.conversation_id,
+      message_id: p.output.message_id ?? event.event_id,
+    });
+  }
+
+  private async onSystem(event: BusEvent): Promise<void> {
+    const item = systemMemory(event, this.store.maxTextChars);
+    if (item) await this.save([item]);
   }
 
   private unsubscribe: () => Promise<void> = async () => {};
