@@ -18,10 +18,13 @@ import { secretValues } from './config/secrets.ts';
 import { SettingsStore } from './config/settingsStore.ts';
 import { startBusGrpcIfEnabled } from './events/busGrpc.ts';
 import { busOptionsOf, type OpenedBus, openBus } from './events/openBus.ts';
+import { chunkDocument, extractBytes } from './files/extract/index.ts';
+import { FilesService } from './files/service.ts';
 import { authRoutes } from './http/authRoutes.ts';
 import { busRoutes } from './http/busRoutes.ts';
 import { docsRoutes } from './http/docsRoutes.ts';
 import { ApiError, errorBody } from './http/errors.ts';
+import { filesRoutes } from './http/filesRoutes.ts';
 import { healthRoutes } from './http/healthRoutes.ts';
 import { logsRoutes } from './http/logsRoutes.ts';
 import { memoryRoutes } from './http/memoryRoutes.ts';
@@ -41,6 +44,7 @@ export interface Titan {
   engines: Engines;
   bus: Bus;
   memory: MemoryService;
+  files: FilesService;
   /** The port of the bus gRPC service (settings bus.grpc; port 0 picks one), or null when it is not running. */
   grpcPort: number | null;
   metrics: Registry;
@@ -54,6 +58,8 @@ export interface Titan {
 
 export interface TitanOptions {
   env?: NodeJS.ProcessEnv;
+  /** How often the allowed folders are rescanned, in ms; 0 turns the timer off (one rescan still runs at start). */
+  rescanEveryMs?: number;
   /** Echo warnings to stderr (the CLI does; tests do not). */
   console?: boolean;
 }
@@ -118,6 +124,25 @@ export async function createTitan(opts: TitanOptions = {}): Promise<Titan> {
     throw err;
   }
 
+  // Files after memory: ingestion writes document chunks through the memory service; fs.v1 drives it.
+  const files = new FilesService({
+    folders: settings.get().folders.allowed,
+    dataDir: settings.dir,
+    memory,
+    bus,
+    extract: (data, name) => extractBytes(data, name, { maxBytes: settings.get().limits.upload_mb * 1024 * 1024 }),
+    chunk: (pages) => chunkDocument(pages),
+    trashDays: () => settings.get().folders.trash_days,
+    watch: settings.get().folders.watch,
+    env: opts.env ?? process.env,
+    audit: (record) => logs.audit[record.ok ? 'info' : 'warn'](record, record.event),
+    onError: (err, what) => logs.app.error({ err: (err as Error).message }, `${what} failed`),
+  });
+  for (const root of files.roots().filter((r) => r.problem)) {
+    logs.app.warn({ folder: root.path, problem: root.problem }, 'an allowed folder cannot be used');
+  }
+  await files.start({ rescanEveryMs: opts.rescanEveryMs });
+
   const passwords = new PasswordFile(settings.dir);
   const tokens = new TokenIssuer(settings.dir, () => settings.get().auth.token_ttl_h);
   const grpc = await startBusGrpcIfEnabled(settings.get(), bus, tokens, logs);
@@ -150,9 +175,9 @@ export async function createTitan(opts: TitanOptions = {}): Promise<Titan> {
     c.header('referrer-policy', 'no-referrer');
   });
   app.use('/api/*', async function apiBodyLimit(c, next) {
-    // A memory backup carries a vector per memory: it may be as large as an upload.
+    // A memory backup carries a vector per memory: it may be as large as an upload (each file is capped again).
     const maxSize =
-      c.req.path === '/api/memory/import'
+      c.req.path === '/api/memory/import' || c.req.path === '/api/files/upload'
         ? settings.get().limits.upload_mb * 1024 * 1024
         : settings.get().limits.body_kb * 1024;
     return bodyLimit({
@@ -167,12 +192,18 @@ export async function createTitan(opts: TitanOptions = {}): Promise<Titan> {
   const auth = requireAuth(tokens, (m, p) => api.isPublic(m, p));
   app.use('/api/*', auth);
 
-  healthRoutes(api, { engines, version: VERSION, setupRequired: () => !passwords.isSet() });
+  healthRoutes(api, {
+    engines,
+    version: VERSION,
+    setupRequired: () => !passwords.isSet(),
+    folders: () => files.roots(),
+  });
   authRoutes(api, { passwords, tokens, limiter, logs });
   settingsRoutes(api, { store: settings, logs });
   logsRoutes(api, app, { logs });
   busRoutes(api, app, { bus, settings, logs });
   memoryRoutes(api, { memory, logs });
+  filesRoutes(api, { files, uploadLimit: () => settings.get().limits.upload_mb * 1024 * 1024 });
   metricsRoutes(app, metrics, auth);
   docsRoutes(app, api, { version: VERSION });
   app.get('/', (c) =>
@@ -192,6 +223,7 @@ export async function createTitan(opts: TitanOptions = {}): Promise<Titan> {
     engines,
     bus,
     memory,
+    files,
     grpcPort: grpc?.port ?? null,
     metrics,
     tracing,
@@ -204,6 +236,7 @@ export async function createTitan(opts: TitanOptions = {}): Promise<Titan> {
       // Remote subscribers first, so their unacked events are left pending before the bus closes.
       await grpc?.stop();
       await snapshots?.stop();
+      await files.close();
       await memory.close();
       await bus.close();
       await engines.close();

@@ -65,7 +65,7 @@ describe.each(['pglite', 'postgres'] as const)('ingestion on %s', (engine) => {
     const chunks = await fx.memory.store.getMany(ids);
     const deposit = [...chunks.values()].find((m) => m.text.includes('deposit'));
     expect(deposit?.source).toEqual({ origin: 'file', path, page: 2 });
-    expect(deposit?.text.startsWith(`${titleOf(path)}: `)).toBe(true);
+    expect(deposit?.text).toBe(`${titleOf(path)}\n\nPage two: the deposit is 800 EUR.`);
     expect(await fx.memory.graph?.stats()).toMatchObject({ files: 1 });
     const hits = await searchFiles(fx.memory, 'how much is the deposit', 5);
     expect(hits[0]).toMatchObject({ path, page: 2, snippet: 'Page two: the deposit is 800 EUR.' });

@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { basename, extname } from 'node:path';
 import { dropDocument, moveDocument, replaceDocument } from '../../memory/documents.ts';
 import type { MemoryService } from '../../memory/service.ts';
+import { contextualText } from './extract/chunk.ts';
 import type { FileIndex, FileRecord } from './fileIndex.ts';
 
 /** Extensions whose text Titan can read; anything else is listed but not ingested. */
@@ -112,7 +113,7 @@ export class Ingestor {
         memory.store,
         memory.graph,
         path,
-        chunks.map((c) => ({ ...c, text: `${title}: ${c.text}` })),
+        chunks.map((c, index) => ({ ...c, text: contextualText({ ...c, index }, title) })),
       );
       const status = saved.length ? 'indexed' : 'no_text';
       const pages = doc.pages.length || null;

@@ -25,8 +25,9 @@ export const MIN_SIMILARITY = 0.25;
 const MORE_WEIGHT = 0.15;
 
 export function snippetOf(text: string, path: string, max = 280): string {
-  const title = `${titleOf(path)}: `;
-  const body = (text.startsWith(title) ? text.slice(title.length) : text).replace(/\s+/g, ' ').trim();
+  // Chunks are stored as "title › heading\n\ntext" (contextualText): the snippet quotes the document only.
+  const cut = text.startsWith(titleOf(path)) ? text.indexOf('\n\n') : -1;
+  const body = (cut >= 0 ? text.slice(cut + 2) : text).replace(/\s+/g, ' ').trim();
   return body.length <= max ? body : `${body.slice(0, max - 1).replace(/\s\S*$/, '')}…`;
 }
 

@@ -1,5 +1,6 @@
 // GET /api/health: which engine serves each concern and whether it answers. Public, so monitors need no token.
 import * as v from 'valibot';
+import type { RootStatus } from '../files/roots.ts';
 import type { Engines } from '../storage/engines.ts';
 import type { ApiRoutes } from './routes.ts';
 
@@ -17,11 +18,13 @@ export const HealthSchema = v.object({
   uptime_s: v.number(),
   engines: v.object({ sql: Status, bus: Status, graph: Status, cache: Status }),
   setup_required: v.boolean(),
+  /** The allowed folders; a missing one is reported here (files there are simply not reachable), not a failure. */
+  folders: v.array(v.object({ path: v.string(), exists: v.boolean(), problem: v.optional(v.string()) })),
 });
 
 export function healthRoutes(
   api: ApiRoutes,
-  deps: { engines: Engines; version: string; setupRequired: () => boolean },
+  deps: { engines: Engines; version: string; setupRequired: () => boolean; folders: () => RootStatus[] },
 ) {
   const started = Date.now();
   api.add(
@@ -44,6 +47,7 @@ export function healthRoutes(
           uptime_s: Math.round((Date.now() - started) / 1000),
           engines,
           setup_required: deps.setupRequired(),
+          folders: deps.folders(),
         },
         ok ? 200 : 503,
       );

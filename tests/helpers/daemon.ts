@@ -1,6 +1,6 @@
 // Starts a real Titan daemon in-process on a free port with its own temp data dir, and talks to it like a client would.
 
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +12,8 @@ export interface TestDaemon {
   url: string;
   host: string;
   home: string;
+  /** The user's home folder the daemon sees (HOME), with Desktop and Downloads: the default allowed folders. */
+  userHome: string;
   /** fetch (which always sends the daemon's own Host); `token` adds the Authorization header. */
   request(path: string, init?: RequestInit & { token?: string; json?: unknown }): Promise<Response>;
   /** Sets the app password (first run) and returns a token. */
@@ -58,7 +60,20 @@ export async function startDaemon(
 ): Promise<TestDaemon> {
   const home = mkdtempSync(join(tmpdir(), 'titan-test-'));
   writeFileSync(join(home, 'settings.json'), JSON.stringify(settings), { mode: 0o600 });
-  const titan = await createTitan({ env: { ...process.env, TITAN_HOME: home, TITAN_PORT: '0', ...env } });
+  // A home of its own, so the default allowed folders are never the real user's Desktop and Downloads.
+  const userHome = env.HOME ?? join(home, 'user');
+  mkdirSync(join(userHome, 'Desktop'), { recursive: true });
+  mkdirSync(join(userHome, 'Downloads'), { recursive: true });
+  const titan = await createTitan({
+    env: {
+      ...process.env,
+      XDG_CONFIG_HOME: join(userHome, '.config'),
+      HOME: userHome,
+      TITAN_HOME: home,
+      TITAN_PORT: '0',
+      ...env,
+    },
+  });
   let listening: Listening;
   try {
     listening = await listen(titan, 1000);
@@ -83,6 +98,7 @@ export async function startDaemon(
     url: listening.url,
     host,
     home,
+    userHome,
     request,
     async login(password = TEST_PASSWORD) {
       if (token) return token;
