@@ -55,7 +55,7 @@ export class FilesService {
   private readonly memory: MemoryService;
   private watcher: FolderWatcher | null = null;
   private subscription: Subscription | null = null;
-  private rescanRun: Promise<JobView> | null = null;
+  private rescanRun: { job: JobView; done: Promise<JobView> } | null = null;
   private readonly timers: NodeJS.Timeout[] = [];
   private closed = false;
 
@@ -259,22 +259,30 @@ export class FilesService {
 
   /**
    * Walks every root: new and changed files are ingested, files that are gone are dropped. Catches what the watcher
-   * missed (changes while the daemon was off). One at a time: a second call joins the running one.
+   * missed (changes while the daemon was off). One at a time: a second call joins the running one. The job is
+   * returned at once (its total grows while the walk runs); `done` resolves when it ends.
    */
-  rescan(): Promise<JobView> {
-    this.rescanRun ??= this.runRescan().finally(() => {
-      this.rescanRun = null;
-    });
+  rescan(): { job: JobView; done: Promise<JobView> } {
+    if (!this.rescanRun) {
+      const job = this.jobs.start('rescan', 0);
+      const done = this.runRescan(job).finally(() => {
+        this.rescanRun = null;
+      });
+      this.rescanRun = { job, done };
+    }
     return this.rescanRun;
   }
 
-  /** The running rescan's job, if any. */
-  private async runRescan(): Promise<JobView> {
-    const roots = this.liveRoots();
-    const found: string[] = [];
-    for (const root of roots) for await (const path of walkFiles(root)) if (isIngestible(path)) found.push(path);
-    const job = this.jobs.start('rescan', found.length);
+  private async runRescan(job: JobView): Promise<JobView> {
     try {
+      const found: string[] = [];
+      for (const root of this.liveRoots()) {
+        for await (const path of walkFiles(root)) {
+          if (!isIngestible(path)) continue;
+          found.push(path);
+          job.total = found.length;
+        }
+      }
       const seen = new Set(found);
       for (const row of await this.index.all()) {
         if (!seen.has(row.path) && !(await exists(row.path))) job.dropped += await this.ingestor.drop(row.path);
@@ -301,7 +309,7 @@ export class FilesService {
     for (const t of this.timers) clearTimeout(t);
     await this.watcher?.close();
     if (this.subscription) await this.opts.bus.unsubscribe(this.subscription);
-    await this.rescanRun?.catch(() => {});
+    await this.rescanRun?.done.catch(() => {});
     await this.ingestor.idle();
   }
 }

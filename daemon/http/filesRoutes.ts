@@ -90,7 +90,8 @@ export function filesRoutes(api: ApiRoutes, deps: { files: FilesService; uploadL
       errors: [403, 404, 409, 413, 415],
     },
     async (c, { query }) => {
-      const dir = await guarded(files.resolve(query.path, 'write', WHO));
+      // The folder is only listed into (it may be a root itself); each file's own path is checked for writing.
+      const dir = await guarded(files.resolve(query.path, 'list', WHO));
       if (dir.kind !== 'dir') throw notFound(`${JSON.stringify(query.path)} is not a folder to upload into`);
       const saved = await receiveUpload(c, deps.uploadLimit(), async (name, stream) => {
         const target = await guarded(files.resolve(`${dir.path}/${name}`, 'write', WHO));
@@ -252,12 +253,9 @@ export function filesRoutes(api: ApiRoutes, deps: { files: FilesService; uploadL
       summary: 'Walk every allowed folder: index new and changed files, forget deleted ones',
       tag,
       status: 202,
-      response: v.object({ started: v.boolean() }),
+      response: Job,
     },
-    async (c) => {
-      void files.rescan();
-      return c.json({ started: true }, 202);
-    },
+    async (c) => c.json(files.rescan().job, 202),
   );
 
   api.add(
