@@ -161,6 +161,38 @@ const JobSchema = v.strictObject({
   enabled: v.boolean('expected true or false'),
 });
 
+export const CHAT_TOOLS = [
+  'list_files',
+  'read_file',
+  'write_file',
+  'search_files',
+  'ingest_file',
+  'memory_search',
+  'memory_save',
+  'memory_forget',
+  'graph_query',
+] as const;
+export type ChatToolName = (typeof CHAT_TOOLS)[number];
+
+const Approval = v.picklist(
+  ['auto', 'ask', 'never'],
+  'expected "auto" (run it), "ask" (wait for the user to approve) or "never" (refuse it)',
+);
+
+const ChatSchema = v.strictObject({
+  /** Said to the model before anything else; empty uses the built-in prompt. */
+  system_prompt: text('the system prompt'),
+  history_messages: int(0, 500, 'how many recent messages of the conversation go to the model'),
+  context_tokens: int(0, 1_000_000, 'the token budget for retrieved memories and file passages'),
+  max_tool_rounds: int(0, 50, 'how many rounds of tool calls one answer may take'),
+  max_turn_tokens: int(256, 10_000_000, 'the most tokens one answer (all its rounds) may use'),
+  /** Where files dropped into the chat are saved: a folder inside an allowed folder (relative to home or absolute). */
+  attachments_folder: v.pipe(text('a folder path'), v.minLength(1, 'expected a folder path such as "Downloads/Titan"')),
+  tools: v.strictObject(
+    Object.fromEntries(CHAT_TOOLS.map((t) => [t, Approval])) as Record<ChatToolName, typeof Approval>,
+  ),
+});
+
 const AuthSchema = v.strictObject({
   token_ttl_h: int(1, 24 * 365, 'the login token lifetime in hours'),
   login_attempts_per_minute: int(1, 1000, 'the number of login attempts allowed per minute'),
@@ -171,6 +203,7 @@ export const SettingsSchema = v.strictObject({
   folders: FoldersSchema,
   limits: LimitsSchema,
   model: ModelSchema,
+  chat: ChatSchema,
   embeddings: EmbeddingsSchema,
   services: ServicesSchema,
   bus: BusSchema,
