@@ -5,6 +5,7 @@ import embeddingCache from './003_embedding_cache.ts';
 import graph from './004_graph.ts';
 import memories from './005_memories.ts';
 import fileIndex from './006_file_index.ts';
+import chat from './007_chat.ts';
 
 export interface Migration {
   version: number;
@@ -12,4 +13,4 @@ export interface Migration {
   sql: string;
 }
 
-export const migrations: Migration[] = [core, bus, embeddingCache, graph, memories, fileIndex];
+export const migrations: Migration[] = [core, bus, embeddingCache, graph, memories, fileIndex, chat];
