@@ -1,0 +1,90 @@
+// Full-text search over chat messages, fast enough to run on every keystroke: every word matches as a prefix in the
+// `simple` configuration (Russian and English alike, «догов» finds «договор»), the newest matching messages form a
+// capped candidate set that is ranked with ts_rank_cd, and only the final page gets highlighted snippets.
+import type { SqlQueryable } from '../storage/sql.ts';
+
+export interface SearchHit {
+  conversation_id: string;
+  conversation_title: string;
+  message_id: string;
+  role: string;
+  /** A passage of the message, HTML-escaped, with the matched words in <mark>…</mark> (the only markup). */
+  snippet: string;
+  rank: number;
+  created_at: string;
+}
+
+export interface SearchOptions {
+  /** How many hits. Default: 20. */
+  limit?: number;
+  /** Only this conversation's messages. Default: every conversation that is not deleted. */
+  conversationId?: string;
+  /** How many of the newest matching messages are ranked. Default: 500. */
+  candidates?: number;
+}
+
+/** The most words a query uses: past that, a pasted paragraph would only slow the index scan down. */
+const MAX_WORDS = 8;
+
+/** Lower-cased words of letters and digits, ё as е: the same folding the index applies (migration 007). */
+export function searchWords(text: string): string[] {
+  const words =
+    text
+      .normalize('NFKC')
+      .toLowerCase()
+      .replace(/ё/g, 'е')
+      .match(/[\p{L}\p{N}]+/gu) ?? [];
+  return [...new Set(words)].slice(0, MAX_WORDS);
+}
+
+/**
+ * A to_tsquery('simple', …) string where every word must occur, each as a prefix (the last one is still being
+ * typed; the others may be inflected: «договор аренды» finds «договора аренды»), or null when there is no word.
+ * Only letters and digits reach it, so it cannot carry tsquery syntax.
+ */
+export function searchQuery(text: string): string | null {
+  const words = searchWords(text);
+  return words.length ? words.map((w) => `${w}:*`).join(' & ') : null;
+}
+
+const escapeHtml = (column: string) =>
+  `replace(replace(replace(replace(${column}, '&', '&amp;'), '<', '&lt;'), '>', '&gt;'), '"', '&quot;')`;
+
+// ts_headline parses the escaped text: entities are tokens the `simple` configuration ignores, so a fragment never
+// splits one and a <mark> never lands inside one. Same 100,000-character window as the index.
+const HEADLINE = `ts_headline('simple', ${escapeHtml('left(m.content, 100000)')}, q.q,
+  'StartSel=<mark>, StopSel=</mark>, MaxWords=18, MinWords=8, ShortWord=2, MaxFragments=1')`;
+
+export async function searchMessages(db: SqlQueryable, text: string, opts: SearchOptions = {}): Promise<SearchHit[]> {
+  const query = searchQuery(text);
+  if (!query) return [];
+  const limit = opts.limit ?? 20;
+  const params: unknown[] = [query, opts.candidates ?? 500, limit];
+  const inConversation = opts.conversationId ? `AND m.conversation_id = $${params.push(opts.conversationId)}` : '';
+  const rows = await db.query<Record<string, unknown>>(
+    `WITH q AS (SELECT to_tsquery('simple', $1) AS q),
+     candidates AS (
+       SELECT m.id FROM messages m JOIN conversations c ON c.id = m.conversation_id, q
+       WHERE m.fts @@ q.q AND c.deleted_at IS NULL ${inConversation}
+       ORDER BY m.id DESC LIMIT $2
+     ),
+     top AS (
+       SELECT m.id, ts_rank_cd(m.fts, q.q, 1) AS rank FROM candidates JOIN messages m USING (id), q
+       ORDER BY rank DESC, m.id DESC LIMIT $3
+     )
+     SELECT m.id AS message_id, m.conversation_id, c.title AS conversation_title, m.role, m.created_at, top.rank,
+       ${HEADLINE} AS snippet
+     FROM top JOIN messages m USING (id) JOIN conversations c ON c.id = m.conversation_id, q
+     ORDER BY top.rank DESC, m.id DESC`,
+    params,
+  );
+  return rows.map((r) => ({
+    conversation_id: r.conversation_id as string,
+    conversation_title: r.conversation_title as string,
+    message_id: r.message_id as string,
+    role: r.role as string,
+    snippet: r.snippet as string,
+    rank: Number(r.rank),
+    created_at: new Date(r.created_at as string).toISOString(),
+  }));
+}
