@@ -25,7 +25,8 @@ export interface ToolCallScript {
 }
 /** One assistant turn of /v1/chat/completions: plain text, tool calls, or both. */
 export interface ChatTurn {
-  reply: { text?: string; toolCalls?: ToolCallScript[] };
+  /** chunkDelayMs: a pause before each streamed chunk after the first (a slow stream, for stop buttons and timeouts). */
+  reply: { text?: string; toolCalls?: ToolCallScript[]; chunkDelayMs?: number };
 }
 export type Step = FailStep | DelayStep | ChatTurn;
 
@@ -36,6 +37,8 @@ export interface FakeModelOptions {
   modelDimensions?: Record<string, number>;
   /** When set, any other bearer token gets a 401. */
   apiKey?: string;
+  /** When set, a chat or embeddings request for any other model gets OpenAI's 404 model_not_found. */
+  models?: string[];
 }
 
 export interface FakeModelServer {
@@ -85,6 +88,8 @@ function errorBody(status: number, message: string) {
   return { error: { message, type, param: null, code } };
 }
 
+const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
 async function readBody(req: IncomingMessage): Promise<unknown> {
   const chunks: Buffer[] = [];
   for await (const c of req) chunks.push(c as Buffer);
@@ -122,7 +127,7 @@ function toolCalls(turn: ChatTurn['reply']) {
   }));
 }
 
-function chatCompletion(res: ServerResponse, body: Record<string, unknown>, turn: ChatTurn['reply']): void {
+async function chatCompletion(res: ServerResponse, body: Record<string, unknown>, turn: ChatTurn['reply']) {
   completionSeq += 1;
   const id = `chatcmpl-fake-${completionSeq}`;
   const model = String(body.model ?? 'fake');
@@ -147,27 +152,34 @@ function chatCompletion(res: ServerResponse, body: Record<string, unknown>, turn
     return;
   }
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
-  const send = (choices: unknown[], extra: Record<string, unknown> = {}) =>
+  let first = true;
+  const send = async (choices: unknown[], extra: Record<string, unknown> = {}) => {
+    if (!first && turn.chunkDelayMs) await pause(turn.chunkDelayMs);
+    first = false;
+    if (res.destroyed) return;
     res.write(
       `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model, choices, ...extra })}\n\n`,
     );
+  };
   const delta = (d: Record<string, unknown>, finishReason: string | null = null) =>
     send([{ index: 0, delta: d, finish_reason: finishReason, logprobs: null }]);
-  delta({ role: 'assistant', content: '' });
+  await delta({ role: 'assistant', content: '' });
   // Words with their following space, so a client must concatenate chunks to get the text back.
-  for (const piece of (turn.text ?? '').match(/\S+\s*|\s+/g) ?? []) delta({ content: piece });
-  calls.forEach((c, index) => {
-    delta({ tool_calls: [{ index, id: c.id, type: 'function', function: { name: c.function.name, arguments: '' } }] });
+  for (const piece of (turn.text ?? '').match(/\S+\s*|\s+/g) ?? []) await delta({ content: piece });
+  for (const [index, c] of calls.entries()) {
+    await delta({
+      tool_calls: [{ index, id: c.id, type: 'function', function: { name: c.function.name, arguments: '' } }],
+    });
     const args = c.function.arguments;
     const half = Math.ceil(args.length / 2);
     for (const part of [args.slice(0, half), args.slice(half)]) {
-      if (part) delta({ tool_calls: [{ index, function: { arguments: part } }] });
+      if (part) await delta({ tool_calls: [{ index, function: { arguments: part } }] });
     }
-  });
-  delta({}, finish);
+  }
+  await delta({}, finish);
   const streamOptions = body.stream_options as { include_usage?: boolean } | undefined;
-  if (streamOptions?.include_usage) send([], { usage });
-  res.end('data: [DONE]\n\n');
+  if (streamOptions?.include_usage) await send([], { usage });
+  if (!res.destroyed) res.end('data: [DONE]\n\n');
 }
 
 /** Starts the server on 127.0.0.1 and a free port. */
@@ -195,6 +207,10 @@ export async function start(options: FakeModelOptions = {}): Promise<FakeModelSe
       return json(res, 401, errorBody(401, 'Incorrect API key provided'));
     }
     const b = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
+    if (options.models && req.method === 'POST' && !options.models.includes(String(b.model))) {
+      const message = `The model \`${String(b.model)}\` does not exist or you do not have access to it.`;
+      return json(res, 404, errorBody(404, message));
+    }
     if (req.method === 'POST' && path === '/v1/embeddings') return embeddings(res, b, options);
     if (req.method === 'POST' && path === '/v1/chat/completions') {
       const turn = turns.shift();
