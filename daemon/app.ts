@@ -5,6 +5,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { Registry } from 'prom-client';
 import type { Bus } from '../bus/bus.ts';
+import { createShortTermCache } from '../memory/cache/index.ts';
 import { createEmbedder } from '../memory/embedders/index.ts';
 import { extractorFor } from '../memory/extractorFor.ts';
 import { createGraphStore } from '../memory/graph/index.ts';
@@ -14,6 +15,11 @@ import { LoginLimiter } from './auth/loginLimiter.ts';
 import { PasswordFile } from './auth/password.ts';
 import { requireAuth } from './auth/requireAuth.ts';
 import { TokenIssuer } from './auth/tokens.ts';
+import { Approvals } from './chat/approvals.ts';
+import { createModelClient } from './chat/model.ts';
+import { ChatService } from './chat/service.ts';
+import { ChatStore } from './chat/store.ts';
+import { chatTools } from './chat/tools/index.ts';
 import { secretValues } from './config/secrets.ts';
 import { SettingsStore } from './config/settingsStore.ts';
 import { startBusGrpcIfEnabled } from './events/busGrpc.ts';
@@ -22,6 +28,8 @@ import { chunkDocument, extractBytes } from './files/extract/index.ts';
 import { FilesService } from './files/service.ts';
 import { authRoutes } from './http/authRoutes.ts';
 import { busRoutes } from './http/busRoutes.ts';
+import { chatHistoryRoutes } from './http/chatHistoryRoutes.ts';
+import { chatRoutes } from './http/chatRoutes.ts';
 import { docsRoutes } from './http/docsRoutes.ts';
 import { ApiError, errorBody } from './http/errors.ts';
 import { filesRoutes } from './http/filesRoutes.ts';
@@ -45,6 +53,7 @@ export interface Titan {
   bus: Bus;
   memory: MemoryService;
   files: FilesService;
+  chat: ChatService;
   /** The port of the bus gRPC service (settings bus.grpc; port 0 picks one), or null when it is not running. */
   grpcPort: number | null;
   metrics: Registry;
@@ -143,6 +152,27 @@ export async function createTitan(opts: TitanOptions = {}): Promise<Titan> {
   }
   await files.start({ rescanEveryMs: opts.rescanEveryMs });
 
+  // Chat last: it uses memory, files and the bus; its answers never wait for the memory group.
+  const approvals = new Approvals({ policies: () => settings.get().chat.tools });
+  const cache = createShortTermCache(engines, {
+    max: settings.get().limits.cache_messages,
+    ttlSeconds: settings.get().limits.cache_ttl_s,
+  });
+  const chatStore = new ChatStore(engines.sql);
+  const chat = new ChatService({
+    store: chatStore,
+    model: createModelClient(() => settings.get().model),
+    tools: chatTools(),
+    approvals,
+    files,
+    memory,
+    bus,
+    cache,
+    settings: () => settings.get(),
+    audit: (record) => logs.audit.info(record, 'chat tool call'),
+    onError: (err, what) => logs.app.error({ err: (err as Error).message }, `${what} failed`),
+  });
+
   const passwords = new PasswordFile(settings.dir);
   const tokens = new TokenIssuer(settings.dir, () => settings.get().auth.token_ttl_h);
   const grpc = await startBusGrpcIfEnabled(settings.get(), bus, tokens, logs);
@@ -177,7 +207,9 @@ export async function createTitan(opts: TitanOptions = {}): Promise<Titan> {
   app.use('/api/*', async function apiBodyLimit(c, next) {
     // A memory backup carries a vector per memory: it may be as large as an upload (each file is capped again).
     const maxSize =
-      c.req.path === '/api/memory/import' || c.req.path === '/api/files/upload'
+      c.req.path === '/api/memory/import' ||
+      c.req.path === '/api/files/upload' ||
+      c.req.path === '/api/chat/attachments'
         ? settings.get().limits.upload_mb * 1024 * 1024
         : settings.get().limits.body_kb * 1024;
     return bodyLimit({
@@ -204,6 +236,14 @@ export async function createTitan(opts: TitanOptions = {}): Promise<Titan> {
   busRoutes(api, app, { bus, settings, logs });
   memoryRoutes(api, { memory, logs });
   filesRoutes(api, { files, uploadLimit: () => settings.get().limits.upload_mb * 1024 * 1024 });
+  chatHistoryRoutes(api, { store: chatStore });
+  chatRoutes(api, {
+    chat,
+    approvals,
+    files,
+    attachmentsFolder: () => settings.get().chat.attachments_folder,
+    uploadLimit: () => settings.get().limits.upload_mb * 1024 * 1024,
+  });
   metricsRoutes(app, metrics, auth);
   docsRoutes(app, api, { version: VERSION });
   app.get('/', (c) =>
@@ -224,6 +264,7 @@ export async function createTitan(opts: TitanOptions = {}): Promise<Titan> {
     bus,
     memory,
     files,
+    chat,
     grpcPort: grpc?.port ?? null,
     metrics,
     tracing,
@@ -236,6 +277,8 @@ export async function createTitan(opts: TitanOptions = {}): Promise<Titan> {
       // Remote subscribers first, so their unacked events are left pending before the bus closes.
       await grpc?.stop();
       await snapshots?.stop();
+      await chat.close();
+      await cache.close();
       await files.close();
       await memory.close();
       await bus.close();

@@ -1,9 +1,10 @@
 // The agent loop of one turn: stream a round from the model, run the tool calls it asks for (policy, approval,
 // validation, audit), feed the results back, and stop at an answer, the tool-round or token limit, an error or the stop.
 
-import { runToolCall, type ToolAuditRecord, toolSpecs } from './agentTools.ts';
+import { runToolCall, type ToolAuditRecord } from './agentTools.ts';
 import type { Approvals } from './approvals.ts';
 import { ChatModelError } from './errors/chatModelError.ts';
+import { toolSpecs } from './tools/index.ts';
 import type {
   ChatTool,
   MessageStatus,

@@ -1,9 +1,7 @@
-// One tool call of a turn, start to end: JSON arguments parsed and validated (valibot), the approval policy applied
-// (never, ask → the user, auto), the tool run, the outcome audited, and the result capped as the model's tool message.
-import { toJsonSchema } from '@valibot/to-json-schema';
 import * as v from 'valibot';
 import type { ApprovalPolicy, Approvals } from './approvals.ts';
-import type { ChatTool, ToolCall, ToolContext, ToolSpecForModel, TurnEvent } from './types.ts';
+import { isToolError } from './tools/define.ts';
+import type { ChatTool, ToolCall, ToolContext, TurnEvent } from './types.ts';
 
 /** A tool result longer than this (JSON characters) is cut, with a note, before it goes to the model. */
 export const TOOL_RESULT_MAX_CHARS = 20_000;
@@ -57,24 +55,6 @@ export interface ToolCallResult {
   outcome: ToolOutcome;
   /** The tool message's content for the model: JSON, at most TOOL_RESULT_MAX_CHARS plus a note. */
   content: string;
-}
-
-const specCache = new WeakMap<ChatTool, ToolSpecForModel>();
-
-/** The function-calling specs for the model; each tool's JSON schema is derived from its valibot schema once. */
-export function toolSpecs(tools: readonly ChatTool[]): ToolSpecForModel[] {
-  return tools.map((tool) => {
-    let spec = specCache.get(tool);
-    if (!spec) {
-      const { $schema: _, ...parameters } = toJsonSchema(tool.schema, { errorMode: 'ignore' }) as Record<
-        string,
-        unknown
-      >;
-      spec = { type: 'function', function: { name: tool.name, description: tool.description, parameters } };
-      specCache.set(tool, spec);
-    }
-    return spec;
-  });
 }
 
 /** JSON for the model, cut to the cap with a note that says how to get the rest. */
@@ -186,6 +166,12 @@ export async function runToolCall(call: ToolCall, d: ToolCallDeps): Promise<Tool
     const result = await tool.run(parsed.output, d.toolContext);
     const path = field(result, 'path');
     if (path) extra.path = path;
+    // Tools answer refusals (the guard's, a file that exists) as results the model can read: not a success.
+    if (isToolError(result)) {
+      const { code, reason, message } = result.error;
+      if (reason) extra.reason = reason;
+      return finish('error', false, result, code, message);
+    }
     return finish('ok', true, result);
   } catch (err) {
     const path = field(err, 'path');

@@ -39,6 +39,11 @@ export interface FakeModelOptions {
   apiKey?: string;
   /** When set, a chat or embeddings request for any other model gets OpenAI's 404 model_not_found. */
   models?: string[];
+  /**
+   * Answers structured-output requests (those with `response_format`, e.g. the memory extractor's) outside the
+   * scripted queues, so a chat test's script is not eaten by background extraction. Default: they use the queues.
+   */
+  structured?: (body: Record<string, unknown>) => ChatTurn['reply'];
 }
 
 export interface FakeModelServer {
@@ -193,6 +198,10 @@ export async function start(options: FakeModelOptions = {}): Promise<FakeModelSe
     const body = await readBody(req);
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     requests.push({ method: req.method ?? 'GET', path, headers: req.headers, body });
+    const structured = body && typeof body === 'object' && 'response_format' in body ? options.structured : undefined;
+    if (structured && path === '/v1/chat/completions') {
+      return chatCompletion(res, body as Record<string, unknown>, structured(body as Record<string, unknown>));
+    }
     const wait = take(delays);
     if (wait) await new Promise((r) => setTimeout(r, wait));
     if (res.destroyed) return;
