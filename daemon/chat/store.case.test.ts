@@ -303,6 +303,17 @@ export function runChatStoreConformance(name: string, open: () => Promise<ChatSt
       // A tiny candidate cap ranks only the newest matches: the old focused message is out of reach.
       const capped = await store.search('quokka', { limit: 5, candidates: 10 });
       expect(capped.map((x) => x.message_id)).not.toContain(focused.id);
+      // The walk over the newest messages and the index over the older ones find the same newest candidates.
+      for (const window of [1, 7, 25]) {
+        for (const candidates of [3, 10, 40]) {
+          const ids = async (w: number, conversationId?: string) =>
+            (await store.search('quokka', { limit: 50, candidates, window: w, conversationId })).map(
+              (x) => x.message_id,
+            );
+          expect(await ids(window), `window ${window}, candidates ${candidates}`).toEqual(await ids(100_000));
+          expect(await ids(window, c.id)).toEqual(await ids(100_000));
+        }
+      }
     });
 
     it('saves a long tool result whole and searches its first 100,000 characters', async () => {
