@@ -18,7 +18,7 @@ export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
 export SCARF_ANALYTICS := false
 export NODE_OPTIONS := --disable-warning=ExperimentalWarning
 
-.PHONY: help run start deps test test-only lint format typecheck services services-down bench bench-bus bench-memory build clean hooks
+.PHONY: help run start deps test test-only lint format typecheck services services-down bench bench-bus bench-memory bench-api bench-chat-search build clean hooks
 
 help:
 	@echo "make run        start Titan on the embedded engines and print its URL"
@@ -26,6 +26,7 @@ help:
 	@echo "make services   start the test services (tests/services/up.sh); make services-down stops them"
 	@echo "make bench      run the benchmarks in bench/ (tables with a baseline from the same run)"
 	@echo "make bench-bus  the bus vs raw ioredis vs BullMQ; make bench-memory: memory insert and query"
+	@echo "make bench-chat-search  chat search as you type at 100,000 messages (Postgres) and 20,000 (PGlite)"
 	@echo "make build      typecheck and build what ships"
 
 $(LOCAL_NODE_DIR)/node:
@@ -77,6 +78,13 @@ bench-bus: deps services
 # 100,000 memories into Postgres+pgvector and 20,000 into PGlite (several minutes).
 bench-memory: deps services
 	@node bench/memory.bench.ts
+
+# Chat search as you type over 100,000 messages in Postgres and 20,000 in PGlite (a few minutes).
+bench-chat-search: deps services
+	@node bench/chatSearch.bench.ts
+
+bench-api: deps services
+	@node bench/api.bench.ts
 
 build: deps typecheck
 	@echo "Typecheck passed. The daemon runs from its TypeScript sources on Node $(NODE_MIN_MAJOR)+; the single executable is built by installer/ (see README)."

@@ -9,6 +9,7 @@ export interface Result {
   ops: number;
   opsPerSec: number;
   p50: number;
+  p95: number;
   p99: number;
   p999: number;
 }
@@ -42,6 +43,7 @@ export async function measure(
     ops: n,
     opsPerSec: n / seconds,
     p50: ms(h.percentile(50)),
+    p95: ms(h.percentile(95)),
     p99: ms(h.percentile(99)),
     p999: ms(h.percentile(99.9)),
   };
@@ -50,11 +52,11 @@ export async function measure(
 export function printTable(title: string, baseline: Result, rows: Result[]): void {
   const fmt = (x: number, d = 2) => x.toFixed(d);
   console.log(`\n${title}`);
-  console.log('| case | ops | ops/s | p50 ms | p99 ms | p99.9 ms | ops/s vs baseline | p99 vs baseline |');
-  console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
+  console.log('| case | ops | ops/s | p50 ms | p95 ms | p99 ms | p99.9 ms | ops/s vs baseline | p99 vs baseline |');
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const r of [baseline, ...rows]) {
     console.log(
-      `| ${r.name} | ${r.ops} | ${fmt(r.opsPerSec, 0)} | ${fmt(r.p50, 3)} | ${fmt(r.p99, 3)} | ${fmt(r.p999, 3)} | ${fmt(r.opsPerSec / baseline.opsPerSec)}× | ${fmt(r.p99 / baseline.p99)}× |`,
+      `| ${r.name} | ${r.ops} | ${fmt(r.opsPerSec, 0)} | ${fmt(r.p50, 3)} | ${fmt(r.p95, 3)} | ${fmt(r.p99, 3)} | ${fmt(r.p999, 3)} | ${fmt(r.opsPerSec / baseline.opsPerSec)}× | ${fmt(r.p99 / baseline.p99)}× |`,
     );
   }
 }
