@@ -26,6 +26,8 @@ async function main(): Promise<void> {
       .map(([k, s]) => `${k}=${s.engine}`)
       .join(' ')}\n`,
   );
+  const folders = titan.files.roots().map((r) => (r.problem ? `${r.path} (${r.problem})` : r.path));
+  process.stdout.write(`  folders: ${folders.join(', ')}\n`);
   process.stdout.write(`  API docs: ${listening.url}/docs\n`);
 
   const shutdown = (signal: string) => {

@@ -20,7 +20,15 @@ function home(settings?: unknown): string {
 
 function run(dir: string, port = '0', args: string[] = []) {
   const child = spawn(process.execPath, ['--disable-warning=ExperimentalWarning', MAIN, ...args], {
-    env: { ...process.env, TITAN_HOME: dir, TITAN_PORT: port, NODE_OPTIONS: '' },
+    // HOME too: the default allowed folders are then this test's, never the real user's Desktop and Downloads.
+    env: {
+      ...process.env,
+      TITAN_HOME: dir,
+      HOME: dir,
+      XDG_CONFIG_HOME: join(dir, '.config'),
+      TITAN_PORT: port,
+      NODE_OPTIONS: '',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.push(child);
@@ -51,10 +59,13 @@ afterEach(() => {
 
 describe('titan command', () => {
   it('starts on the embedded engines, prints its URL, answers health, and exits 0 on SIGTERM', async () => {
-    const p = run(home());
+    const dir = home();
+    const p = run(dir);
     await waitFor(() => /Titan is running at http:\/\/127\.0\.0\.1:\d+/.test(p.out()), 'the URL line');
     const url = /(http:\/\/127\.0\.0\.1:\d+)/.exec(p.out())?.[1];
     expect(p.out()).toContain('engines: sql=pglite');
+    // No Desktop in this home: the folder is named with the problem instead of failing the start.
+    expect(p.out()).toContain(`folders: ${join(dir, 'Desktop')} (the folder does not exist)`);
     const health = await fetch(`${url}/api/health`);
     expect(health.status).toBe(200);
     expect(((await health.json()) as { status: string }).status).toBe('ok');
