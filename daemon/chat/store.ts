@@ -13,7 +13,7 @@ import {
   toConversation,
   toMessage,
 } from './storeRows.ts';
-import { type SearchHit, type SearchOptions, searchMessages } from './storeSearch.ts';
+import { countMessages, type SearchHit, type SearchOptions, searchMessages, walkWindow } from './storeSearch.ts';
 import type { Conversation, Message, MessageStatus, NewMessage } from './types.ts';
 
 export type { SearchHit, SearchOptions } from './storeSearch.ts';
@@ -62,8 +62,12 @@ function checkMessage(m: NewMessage): void {
 
 const notFound = (id: string) => new ChatError('conversation_not_found', `no conversation ${id}`);
 
+/** How long the message count that sizes the search walk is reused. */
+const COUNT_TTL_MS = 5 * 60_000;
+
 export class ChatStore {
   readonly sql: Sql;
+  private counted: { n: number; at: number } | null = null;
 
   constructor(sql: Sql) {
     this.sql = sql;
@@ -248,7 +252,11 @@ export class ChatStore {
   }
 
   /** Full-text search over the messages of conversations that are not deleted; see storeSearch.ts. */
-  search(q: string, opts: SearchOptions = {}): Promise<SearchHit[]> {
-    return searchMessages(this.sql, q, opts);
+  async search(q: string, opts: SearchOptions = {}): Promise<SearchHit[]> {
+    if (opts.window !== undefined || opts.conversationId) return searchMessages(this.sql, q, opts);
+    if (!this.counted || Date.now() - this.counted.at > COUNT_TTL_MS) {
+      this.counted = { n: await countMessages(this.sql), at: Date.now() };
+    }
+    return searchMessages(this.sql, q, { ...opts, window: walkWindow(opts.candidates ?? 500, this.counted.n) });
   }
 }

@@ -7,6 +7,9 @@
 // (60 ms at 100,000 messages); for a common prefix the GIN index visits every match (90 ms for «ко»). So the choice is
 // made here, with a bounded cost either way: walk the newest `window` messages (a common prefix fills the candidates
 // there), and only when that finds too few — a rare prefix, so few matches — ask the GIN index for the older ones.
+// Walking costs about as much per message as the index does per match, and a prefix reaches the index only when it is
+// in fewer than candidates/window of the newest messages, so the worst case of the two is smallest at
+// window = √(candidates × messages): 7,000 at 100,000 messages.
 import type { SqlQueryable } from '../storage/sql.ts';
 
 export interface SearchHit {
@@ -27,8 +30,24 @@ export interface SearchOptions {
   conversationId?: string;
   /** How many of the newest matching messages are ranked. Default: 500. */
   candidates?: number;
-  /** How many of the newest messages are walked before the full-text index is asked. Default: 6000. */
+  /** How many of the newest messages are walked before the full-text index is asked. Default: 6000 (ChatStore sizes
+   * it to the history with walkWindow). */
   window?: number;
+}
+
+/** The walk that balances the worst cases: √(candidates × messages), at least 1,000, at most 20,000. */
+export function walkWindow(candidates: number, messages: number): number {
+  return Math.round(Math.min(20_000, Math.max(1000, Math.sqrt(candidates * Math.max(0, messages)))));
+}
+
+/** About how many messages there are: the planner's estimate when Postgres keeps one (autovacuum), else a count. */
+export async function countMessages(db: SqlQueryable): Promise<number> {
+  const [est] = await db.query<{ n: number }>(
+    `SELECT reltuples::float8 AS n FROM pg_class WHERE oid = 'messages'::regclass`,
+  );
+  if (est && est.n > 0) return est.n;
+  const [row] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM messages');
+  return row?.n ?? 0;
 }
 
 /** The most words a query uses: past that, a pasted paragraph would only slow the index scan down. */
@@ -79,10 +98,10 @@ export async function searchMessages(sql: SqlQueryable, text: string, opts: Sear
      older AS (
        SELECT m.id FROM messages m
        WHERE (SELECT count(*) FROM recent) < $2 AND m.fts @@ to_tsquery('simple', $1) AND m.${live} ${scope}
-         -- m.id || '' is in no index: the planner cannot walk the ids or scan their range, only ask the GIN index,
-         -- so the cost follows the number of matches.
-         AND m.id || '' < (SELECT id FROM messages WHERE true ${scope} ORDER BY id DESC OFFSET $4::int - 1 LIMIT 1)
-       ORDER BY m.id || '' DESC LIMIT $2
+         -- Under another collation (the same byte order) no index serves the ids: the planner cannot walk them or
+         -- scan their range, only ask the GIN index, so the cost follows the number of matches.
+         AND m.id COLLATE "POSIX" < (SELECT id FROM messages WHERE true ${scope} ORDER BY id DESC OFFSET $4::int - 1 LIMIT 1)
+       ORDER BY m.id COLLATE "POSIX" DESC LIMIT $2
      ),
      candidates AS (
        SELECT id FROM (SELECT id FROM recent UNION ALL SELECT id FROM older) u ORDER BY id DESC LIMIT $2
