@@ -18,7 +18,7 @@ export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
 export SCARF_ANALYTICS := false
 export NODE_OPTIONS := --disable-warning=ExperimentalWarning
 
-.PHONY: help run start deps test test-only lint format typecheck services services-down bench bench-bus bench-memory bench-api bench-chat-search build clean hooks
+.PHONY: help run start deps test test-only lint format typecheck services services-down bench bench-bus bench-memory bench-chat-search build clean hooks
 
 help:
 	@echo "make run        start Titan on the embedded engines and print its URL"
@@ -82,9 +82,6 @@ bench-memory: deps services
 # Chat search as you type over 100,000 messages in Postgres and 20,000 in PGlite (a few minutes).
 bench-chat-search: deps services
 	@node bench/chatSearch.bench.ts
-
-bench-api: deps services
-	@node bench/api.bench.ts
 
 build: deps typecheck
 	@echo "Typecheck passed. The daemon runs from its TypeScript sources on Node $(NODE_MIN_MAJOR)+; the single executable is built by installer/ (see README)."
