@@ -126,6 +126,8 @@ export function runChatStoreConformance(name: string, open: () => Promise<ChatSt
       const exact = await store.listMessages(c.id, { limit: 57 });
       expect(exact.items).toHaveLength(57);
       expect(exact.next_cursor).toBeNull();
+      expect(await store.recentMessages(c.id, 0)).toEqual([]);
+      expect((await store.listMessages(c.id, { limit: 0 })).items).toHaveLength(1);
 
       expect(await codeOf(store.listMessages(c.id, { before: 'not-a-cursor' }))).toBe('invalid_cursor');
       const convCursor = (await store.listConversations({ limit: 1 })).next_cursor as string;

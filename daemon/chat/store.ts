@@ -36,6 +36,9 @@ export interface MessagePatch {
 }
 
 const now = () => new Date().toISOString();
+/** A page size within 1…500 (the routes allow up to 200). */
+const pageSize = (limit: number | undefined, fallback: number) =>
+  limit !== undefined && Number.isFinite(limit) ? Math.min(500, Math.max(1, Math.floor(limit))) : fallback;
 const isIso = (s: string) => !Number.isNaN(Date.parse(s));
 
 function checkTitle(title: string): string {
@@ -87,7 +90,7 @@ export class ChatStore {
   async listConversations(
     opts: { cursor?: string | null; limit?: number; deleted?: boolean } = {},
   ): Promise<Page<Conversation>> {
-    const limit = opts.limit ?? 50;
+    const limit = pageSize(opts.limit, 50);
     const key = opts.deleted ? 'deleted_at' : 'updated_at';
     const kind = opts.deleted ? 'cd' : 'c';
     const params: unknown[] = [limit + 1];
@@ -222,7 +225,7 @@ export class ChatStore {
     conversationId: string,
     opts: { before?: string | null; limit?: number } = {},
   ): Promise<Page<Message>> {
-    const limit = opts.limit ?? 50;
+    const limit = pageSize(opts.limit, 50);
     await this.getConversation(conversationId);
     const params: unknown[] = [conversationId, limit + 1];
     if (opts.before) params.push(...decodeCursor(opts.before, 'm', 1));
@@ -238,7 +241,11 @@ export class ChatStore {
 
   /** The last `n` messages, oldest first: what a turn sends the model as history. */
   async recentMessages(conversationId: string, n: number): Promise<Message[]> {
-    return (await this.listMessages(conversationId, { limit: Math.max(0, n) })).items;
+    if (n < 1) {
+      await this.getConversation(conversationId);
+      return [];
+    }
+    return (await this.listMessages(conversationId, { limit: n })).items;
   }
 
   /** Every message of a conversation, oldest first (for export). */

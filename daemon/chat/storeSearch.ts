@@ -85,7 +85,14 @@ const HEADLINE = `ts_headline('simple', ${escapeHtml('left(m.content, 100000)')}
 export async function searchMessages(sql: SqlQueryable, text: string, opts: SearchOptions = {}): Promise<SearchHit[]> {
   const query = searchQuery(text);
   if (!query) return [];
-  const params: unknown[] = [query, opts.candidates ?? 500, opts.limit ?? 20, opts.window ?? 6000];
+  const whole = (x: number | undefined, fallback: number, max: number) =>
+    x !== undefined && Number.isFinite(x) ? Math.min(max, Math.max(1, Math.floor(x))) : fallback;
+  const params: unknown[] = [
+    query,
+    whole(opts.candidates, 500, 5000),
+    whole(opts.limit, 20, 100),
+    whole(opts.window, 6000, 100_000),
+  ];
   const scope = opts.conversationId ? `AND conversation_id = $${params.push(opts.conversationId)}` : '';
   // A short list (the trash), read once; a join here would cost the walk its early stop.
   const live = 'conversation_id <> ALL (ARRAY(SELECT id FROM conversations WHERE deleted_at IS NOT NULL))';

@@ -2,8 +2,8 @@
 // Ids are ULIDs compared byte by byte (COLLATE "C"): their order is time order, and sorting them needs no locale.
 // Timestamps are written at millisecond precision so the ISO strings the API shows (and its cursors carry) are exact.
 // The indexed text folds ё to е and splits paths, e-mails, hosts and tags into words (the default parser keeps
-// "/home/anna/report.pdf" as one token and drops "<div>" as a tag), and stops at 100,000 characters: a tsvector has a 1 MB cap, and a long tool
-// result must never make its message fail to save.
+// "/home/anna/report.pdf" as one token and drops "<div>" as a tag), and stops at 100,000 characters: a tsvector has a
+// 1 MB cap, and a long tool result must never make its message fail to save.
 export default {
   version: 7,
   name: 'chat',
