@@ -18,7 +18,7 @@ export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
 export SCARF_ANALYTICS := false
 export NODE_OPTIONS := --disable-warning=ExperimentalWarning
 
-.PHONY: help run start deps test test-only lint format typecheck services services-down bench bench-bus bench-memory bench-chat-search build clean hooks
+.PHONY: help run start web deps test test-only lint format typecheck services services-down bench bench-bus bench-memory bench-api bench-chat-search bench-files build clean hooks
 
 help:
 	@echo "make run        start Titan on the embedded engines and print its URL"
@@ -27,6 +27,7 @@ help:
 	@echo "make bench      run the benchmarks in bench/ (tables with a baseline from the same run)"
 	@echo "make bench-bus  the bus vs raw ioredis vs BullMQ; make bench-memory: memory insert and query"
 	@echo "make bench-chat-search  chat search as you type at 100,000 messages (Postgres) and 20,000 (PGlite)"
+	@echo "make bench-files  files: ingestion pages/s and MB/s, search p95, Downloads-to-searchable latency"
 	@echo "make build      typecheck and build what ships"
 
 $(LOCAL_NODE_DIR)/node:
@@ -43,7 +44,15 @@ node_modules/.package-lock.json: package-lock.json $(NODE_DEP)
 
 deps: node_modules/.package-lock.json
 
-run start: deps
+# The web UI, rebuilt only when its sources changed; the daemon serves web/dist at /.
+WEB_SRC := $(shell find web/src web/public -type f 2>/dev/null) web/index.html web/vite.config.ts web/uno.config.ts
+web/dist/index.html: $(WEB_SRC) node_modules/.package-lock.json
+	@echo "Building the web UI"
+	@cd web && vite build --logLevel warn
+
+web: deps web/dist/index.html
+
+run start: deps web
 	@node daemon/main.ts
 
 lint: deps
@@ -53,7 +62,7 @@ format: deps
 	@biome check --write .
 
 typecheck: deps
-	@tsc --noEmit -p tsconfig.json
+	@tsc --noEmit -p tsconfig.json && tsc --noEmit -p web/tsconfig.json
 
 hooks:
 	@git config core.hooksPath .githooks && echo "pre-commit hook installed (.githooks/pre-commit)"
@@ -82,6 +91,14 @@ bench-memory: deps services
 # Chat search as you type over 100,000 messages in Postgres and 20,000 in PGlite (a few minutes).
 bench-chat-search: deps services
 	@node bench/chatSearch.bench.ts
+
+bench-api: deps services
+	@node bench/api.bench.ts
+
+# Files on the embedded engines and on Postgres + Redis + Neo4j: ingestion of the fixture set and a 500-file tree,
+# search p50/p95, watcher latency (about 10 minutes, most of it PGlite inserting chunks).
+bench-files: deps services
+	@node bench/files.bench.ts
 
 build: deps typecheck
 	@echo "Typecheck passed. The daemon runs from its TypeScript sources on Node $(NODE_MIN_MAJOR)+; the single executable is built by installer/ (see README)."

@@ -40,6 +40,7 @@ import { metricsRoutes } from './http/metricsRoutes.ts';
 import { allowedHosts, originGuard } from './http/originGuard.ts';
 import { ApiRoutes } from './http/routes.ts';
 import { settingsRoutes } from './http/settingsRoutes.ts';
+import { webRoutes } from './http/webRoutes.ts';
 import { Logs } from './logs/logs.ts';
 import { type Engines, openEngines } from './storage/engines.ts';
 import { startTracing, type Tracing } from './telemetry.ts';
@@ -246,11 +247,7 @@ export async function createTitan(opts: TitanOptions = {}): Promise<Titan> {
   });
   metricsRoutes(app, metrics, auth);
   docsRoutes(app, api, { version: VERSION });
-  app.get('/', (c) =>
-    c.html(
-      `<!doctype html><meta charset="utf-8"><title>Titan</title><h1>Titan ${VERSION} is running</h1><p>The API and its documentation: <a href="/docs">/docs</a>.</p>`,
-    ),
-  );
+  webRoutes(app, { version: VERSION });
 
   logs.app.info(
     { engines: Object.fromEntries(Object.entries(await engines.health()).map(([k, s]) => [k, s.engine])) },

@@ -28,6 +28,9 @@ started_services=1
 
 step "lint (biome)" biome check .
 step "typecheck (tsc)" tsc --noEmit -p tsconfig.json
+step "typecheck web (tsc)" tsc --noEmit -p web/tsconfig.json
+# The browser tests drive the built UI.
+step "web build (vite)" bash -c 'cd web && vite build --logLevel warn'
 
 echo "== tests (vitest, with coverage)"
 vitest run --coverage --reporter=default --reporter=json --outputFile.json=reports/vitest.json

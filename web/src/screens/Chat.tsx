@@ -1,0 +1,4 @@
+// The Chat screen (being built).
+export default function ChatScreen() {
+  return <section data-screen="chat" />;
+}

@@ -1,0 +1,4 @@
+// The Console screen (being built).
+export default function ConsoleScreen() {
+  return <section data-screen="console" />;
+}

@@ -1,0 +1,4 @@
+// The Files screen (being built).
+export default function FilesScreen() {
+  return <section data-screen="files" />;
+}
