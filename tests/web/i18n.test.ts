@@ -5,8 +5,21 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const SRC = join(import.meta.dirname, '..', '..', 'web', 'src');
-const en = JSON.parse(readFileSync(join(SRC, 'i18n', 'en.json'), 'utf8')) as Record<string, string>;
-const ru = JSON.parse(readFileSync(join(SRC, 'i18n', 'ru.json'), 'utf8')) as Record<string, string>;
+/** One language's files merged; a key defined twice (in two screens' files) is a mistake worth failing on. */
+function dictionary(lang: 'en' | 'ru'): { words: Record<string, string>; twice: string[] } {
+  const dir = join(SRC, 'i18n', lang);
+  const words: Record<string, string> = {};
+  const twice: string[] = [];
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.json'))) {
+    for (const [k, v] of Object.entries(JSON.parse(readFileSync(join(dir, file), 'utf8')) as Record<string, string>)) {
+      if (k in words) twice.push(`${lang}/${file}: ${k}`);
+      words[k] = v;
+    }
+  }
+  return { words, twice };
+}
+const { words: en, twice: enTwice } = dictionary('en');
+const { words: ru, twice: ruTwice } = dictionary('ru');
 /** Words that are the same in both languages: product names and symbols. */
 const ALLOWED = new Set(['Titan', 'OpenAI', 'OpenAI-compatible', 'RU', 'EN', 'JSON', 'Markdown', 'PDF']);
 
@@ -34,13 +47,14 @@ function visibleTexts(code: string): string[] {
 describe('i18n', () => {
   it('has the same keys in English and Russian, none empty', () => {
     expect(Object.keys(ru).sort()).toEqual(Object.keys(en).sort());
+    expect([...enTwice, ...ruTwice]).toEqual([]);
     for (const [k, v] of [...Object.entries(en), ...Object.entries(ru)]) expect(v.trim(), k).not.toBe('');
   });
 
   it('uses only keys that exist', () => {
     const missing: string[] = [];
     for (const file of sources(SRC)) {
-      for (const m of readFileSync(file, 'utf8').matchAll(/\bt\(\s*'([^']+)'/g)) {
+      for (const m of readFileSync(file, 'utf8').matchAll(/\bt\(\s*['"]([^'"]+)['"]/g)) {
         if (!((m[1] as string) in en)) missing.push(`${file}: ${m[1]}`);
       }
     }

@@ -1,12 +1,20 @@
-// RU/EN: every visible string comes from en.json / ru.json through t(); the choice is persisted. A test checks both
-// files have the same keys and that components hold no hard-coded text.
+// RU/EN: every visible string comes from the i18n files (i18n/en/*.json, i18n/ru/*.json — one file per screen, so
+// screens are translated side by side) through t(); the choice is persisted. A test checks both languages have the
+// same keys and that components hold no hard-coded text.
 import { createSignal } from 'solid-js';
-import en from './en.json';
-import ru from './ru.json';
+import type enCommon from './en/common.json';
 
 export type Lang = 'en' | 'ru';
-export type Key = keyof typeof en;
-const dictionaries: Record<Lang, Record<string, string>> = { en, ru };
+/** Keys are checked against the English files at test time; the type stays open so screens add their own. */
+export type Key = keyof typeof enCommon | (string & {});
+
+const merge = (files: Record<string, { default: Record<string, string> }>) =>
+  Object.assign({}, ...Object.values(files).map((m) => m.default)) as Record<string, string>;
+const dictionaries: Record<Lang, Record<string, string>> = {
+  en: merge(import.meta.glob('./en/*.json', { eager: true })),
+  ru: merge(import.meta.glob('./ru/*.json', { eager: true })),
+};
+
 const stored = localStorage.getItem('titan.lang');
 const initial: Lang = stored === 'ru' || stored === 'en' ? stored : navigator.language.startsWith('ru') ? 'ru' : 'en';
 const [lang, setLangSignal] = createSignal<Lang>(initial);
