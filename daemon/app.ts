@@ -40,6 +40,7 @@ import { metricsRoutes } from './http/metricsRoutes.ts';
 import { allowedHosts, originGuard } from './http/originGuard.ts';
 import { ApiRoutes } from './http/routes.ts';
 import { settingsRoutes } from './http/settingsRoutes.ts';
+import { settingsSchemaRoute } from './http/settingsSchemaRoute.ts';
 import { webRoutes } from './http/webRoutes.ts';
 import { Logs } from './logs/logs.ts';
 import { type Engines, openEngines } from './storage/engines.ts';
@@ -233,6 +234,7 @@ export async function createTitan(opts: TitanOptions = {}): Promise<Titan> {
   });
   authRoutes(api, { passwords, tokens, limiter, logs });
   settingsRoutes(api, { store: settings, logs });
+  settingsSchemaRoute(api);
   logsRoutes(api, app, { logs });
   busRoutes(api, app, { bus, settings, logs });
   memoryRoutes(api, { memory, logs });
