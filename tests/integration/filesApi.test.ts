@@ -4,11 +4,10 @@
 // embedded engines and on Redis + Postgres + Neo4j.
 import { copyFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createNeo4j } from '../../daemon/storage/neo4jClient.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURE_DIR, FIXTURES } from '../fixtures/files/fixtures.ts';
 import { startDaemon, type TestDaemon } from '../helpers/daemon.ts';
-import { openTestDb } from '../helpers/memoryDb.ts';
+import { serverEngines } from '../helpers/serverEngines.ts';
 
 type Body = Record<string, unknown>;
 interface Engines {
@@ -252,29 +251,4 @@ function filesApiSuite(name: string, engines: () => Promise<Engines>) {
 
 filesApiSuite('embedded engines', async () => ({ settings: {}, cleanup: async () => {} }));
 
-filesApiSuite('Redis + Postgres + Neo4j', async () => {
-  const { postgres, neo4j, redis } = inject('services');
-  const db = await openTestDb('postgres', postgres.url);
-  await db.sql.close();
-  return {
-    settings: {
-      services: {
-        postgres: { url: db.url },
-        neo4j: { url: neo4j.url, user: neo4j.user, password: neo4j.password },
-        // A database of its own: another daemon in the `memory` group on the shared fs.v1 would take our events.
-        redis: { url: `${redis.url}/5` },
-      },
-    },
-    async cleanup(userHome: string) {
-      // The shared Neo4j's default namespace: only this run's files and their chunk nodes.
-      const driver = createNeo4j(neo4j);
-      await driver.executeQuery(
-        'MATCH (f:File) WHERE f.path STARTS WITH $home OPTIONAL MATCH (f)-[:CONTAINS]->(m:Memory) DETACH DELETE f, m',
-        { home: userHome },
-        { database: 'neo4j' },
-      );
-      await driver.close();
-      await db.drop();
-    },
-  };
-});
+filesApiSuite('Redis + Postgres + Neo4j', () => serverEngines(5));
