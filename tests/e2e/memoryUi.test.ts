@@ -89,6 +89,7 @@ describe('Memory explorer', () => {
     await page.waitForSelector('[data-memory] [data-history] [data-version]');
     expect(await page.textContent('[data-history] [data-version]')).toContain('Vim');
     expect(await page.textContent('[data-provenance]')).toContain('chat');
+    expect(await page.getAttribute('[data-provenance] [data-source-chat]', 'href')).toBe('#/chat?c=c-1&m=m-9');
     expect(await page.$('[data-provenance] [data-parts]')).not.toBeNull();
     expect(page.url()).toMatch(/#\/memory\?.*id=[0-9A-Z]{26}/);
     // The old version opens too, marked as replaced.

@@ -5,6 +5,10 @@ import { t } from '../i18n/index.ts';
 import { go } from '../lib/route.ts';
 import type { ScoreParts, Source } from './api.ts';
 
+/** The Chat screen's route to a conversation (`c`), scrolled to the message (`m`) when there is one. */
+const chatLink = (s: Source) =>
+  `#/chat?${new URLSearchParams({ c: s.conversation_id ?? '', ...(s.message_id ? { m: s.message_id } : {}) })}`;
+
 function SourceLine(props: { source: Source }) {
   const s = () => props.source;
   return (
@@ -13,7 +17,7 @@ function SourceLine(props: { source: Source }) {
         <span>{t('memory.source.origin', { origin: s().origin ?? '' })}</span>
       </Show>
       <Show when={s().conversation_id}>
-        <a href={`#/chat?conversation=${encodeURIComponent(s().conversation_id ?? '')}`}>
+        <a href={chatLink(s())} data-source-chat>
           {t('memory.source.conversation')}
         </a>
       </Show>
