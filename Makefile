@@ -18,7 +18,7 @@ export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
 export SCARF_ANALYTICS := false
 export NODE_OPTIONS := --disable-warning=ExperimentalWarning
 
-.PHONY: help run start web deps test test-only lint format typecheck services services-down bench bench-bus bench-memory bench-api bench-chat-search bench-files build clean hooks
+.PHONY: help run start web deps test test-only lint format typecheck services services-down bench bench-bus bench-memory bench-api bench-chat-search bench-files bench-ui build clean hooks
 
 help:
 	@echo "make run        start Titan on the embedded engines and print its URL"
@@ -28,6 +28,7 @@ help:
 	@echo "make bench-bus  the bus vs raw ioredis vs BullMQ; make bench-memory: memory insert and query"
 	@echo "make bench-chat-search  chat search as you type at 100,000 messages (Postgres) and 20,000 (PGlite)"
 	@echo "make bench-files  files: ingestion pages/s and MB/s, search p95, Downloads-to-searchable latency"
+	@echo "make bench-ui   chat UI in Chromium: a 100,000-message conversation (first render, scroll, heap), bundle gzip"
 	@echo "make build      typecheck and build what ships"
 
 $(LOCAL_NODE_DIR)/node:
@@ -77,7 +78,7 @@ services-down:
 test: deps
 	@bash tests/run.sh
 
-bench: deps services
+bench: deps services web
 	@for f in bench/*.bench.ts; do echo "== $$f"; node --expose-gc $$f || exit 1; done
 
 # The bus against raw ioredis and BullMQ on one Redis (about 2.5 minutes).
@@ -99,6 +100,10 @@ bench-api: deps services
 # search p50/p95, watcher latency (about 10 minutes, most of it PGlite inserting chunks).
 bench-files: deps services
 	@node bench/files.bench.ts
+
+# The chat UI in Chromium on the embedded engines: 100,000 messages opened, paged to the top, scrolled back (~2 min).
+bench-ui: deps web
+	@node bench/ui.bench.ts
 
 build: deps typecheck
 	@echo "Typecheck passed. The daemon runs from its TypeScript sources on Node $(NODE_MIN_MAJOR)+; the single executable is built by installer/ (see README)."
