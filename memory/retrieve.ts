@@ -2,7 +2,7 @@
 // recency; graph neighbours of the entities a query names can widen it. Each hit carries provenance and score parts.
 import type { Memory, MemoryKind, MemorySource } from './record.ts';
 import { ACTIVE, type MemoryStore } from './store.ts';
-import { textQuery } from './textQuery.ts';
+import { rankingTiers } from './textQuery.ts';
 import type { GraphStore } from './types.ts';
 import { vectorLiteral } from './vectors.ts';
 
@@ -20,6 +20,17 @@ export interface RetrieveTuning {
   rrfK: number;
   /** Candidates each ranker returns, at least. Default: 50. */
   candidates: number;
+  /**
+   * HNSW's search width (`hnsw.ef_search`, raised to the candidate count if that is larger): wider finds more of the
+   * true nearest neighbours and costs time. 600 gives recall@10 ≥ 0.95 against an exact scan at 100,000 memories with
+   * the offline embedder and the index of memory/vectors.ts (bench/memory.bench.ts). Default: 600.
+   */
+  efSearch: number;
+  /**
+   * Rows full-text ranking scores at most, taken from the strictest tier first (rows holding ≥ 3 of the query's
+   * terms, then ≥ 2, then any): ts_rank_cd costs ~10 µs a row, and one common word can match thousands. Default: 150.
+   */
+  textCandidates: number;
   /** How much importance (0–1) can lift a score: × (1 + w·importance). Default: 0.2. */
   importanceWeight: number;
   /** How much recency (1 now → 0 long ago) can lift a score. Default: 0.1. */
@@ -33,6 +44,8 @@ export interface RetrieveTuning {
 export const DEFAULT_TUNING: RetrieveTuning = {
   rrfK: 20,
   candidates: 50,
+  efSearch: 600,
+  textCandidates: 150,
   importanceWeight: 0.2,
   recencyWeight: 0.1,
   recencyHalfLifeDays: 30,
@@ -56,12 +69,21 @@ export interface Hit {
   provenance: { memory_id: string; kind: MemoryKind; source: MemorySource; sources: MemorySource[] };
 }
 
-type Ranked = { id: string; value: number }[];
+/** Memory ids best first, with the ranker's own score (cosine similarity, or ts_rank_cd). */
+export type Ranked = { id: string; value: number }[];
 
-async function vectorRanks(store: MemoryStore, vector: number[], n: number, kinds?: MemoryKind[]): Promise<Ranked> {
+/** The `n` active memories nearest to a vector by the HNSW index, searched `efSearch` wide. */
+export async function vectorRanks(
+  store: MemoryStore,
+  vector: number[],
+  n: number,
+  efSearch: number,
+  kinds?: MemoryKind[],
+): Promise<Ranked> {
   // HNSW returns at most ef_search rows, so it must be at least the candidate count.
+  const ef = Math.max(Math.round(efSearch), n);
   return store.sql.transaction(async (tx) => {
-    await tx.exec(`SET LOCAL hnsw.ef_search = ${Math.max(100, n)}`);
+    await tx.exec(`SET LOCAL hnsw.ef_search = ${ef}`);
     const rows = await tx.query<{ id: string; distance: number }>(
       `WITH knn AS (
          SELECT memory_id, embedding <=> $1::halfvec AS distance FROM ${store.table}
@@ -74,16 +96,34 @@ async function vectorRanks(store: MemoryStore, vector: number[], n: number, kind
   });
 }
 
-async function textRanks(store: MemoryStore, q: string, n: number, kinds?: MemoryKind[]): Promise<Ranked> {
-  const tsq = textQuery(q);
-  if (!tsq) return [];
-  const rows = await store.sql.query<{ id: string; rank: number }>(
-    `SELECT m.id, ts_rank_cd(m.fts, q, 1) AS rank FROM memories m, to_tsquery('simple', $1) q
-     WHERE m.fts @@ q AND ${ACTIVE} AND ($3::text[] IS NULL OR m.kind = ANY($3::text[]))
-     ORDER BY rank DESC, m.id LIMIT $2`,
-    [tsq, n, kinds ?? null],
+/** The `n` best full-text matches of a query, scoring at most `cap` candidates (see RetrieveTuning.textCandidates). */
+export async function textRanks(
+  store: MemoryStore,
+  q: string,
+  n: number,
+  cap: number,
+  kinds?: MemoryKind[],
+): Promise<Ranked> {
+  const tiers = rankingTiers(q);
+  if (!tiers) return [];
+  // UNION ALL runs its branches in order and the outer LIMIT stops it: a loose tier is read only while stricter
+  // ones leave room. Each tier skips the rows of the one before it (which holds every stricter tier's rows).
+  const k = tiers.length;
+  const branches = tiers.map(
+    (_, i) => `(SELECT m.id, m.fts FROM memories m WHERE m.fts @@ to_tsquery('simple', $${i + 1})
+       ${i > 0 ? `AND NOT m.fts @@ to_tsquery('simple', $${i})` : ''}
+       AND ${ACTIVE} AND ($${k + 1}::text[] IS NULL OR m.kind = ANY($${k + 1}::text[])) LIMIT $${k + 2})`,
   );
-  return rows.map((r) => ({ id: r.id, value: Number(r.rank) }));
+  return store.sql.transaction(async (tx) => {
+    // With LIMIT the planner may pick a sequential scan that hopes to stop early; for a rare term it reads the table.
+    await tx.exec('SET LOCAL enable_seqscan = off');
+    const rows = await tx.query<{ id: string; rank: number }>(
+      `SELECT c.id, ts_rank_cd(c.fts, to_tsquery('simple', $${k}), 1) AS rank
+       FROM (SELECT * FROM (${branches.join(' UNION ALL ')}) u LIMIT $${k + 2}) c ORDER BY rank DESC, c.id LIMIT $${k + 3}`,
+      [...tiers, kinds ?? null, cap, n],
+    );
+    return rows.map((r) => ({ id: r.id, value: Number(r.rank) }));
+  });
 }
 
 /** Quoted phrases and runs of capitalised words ("Bob Hughes", «Ольга Смирнова»): the names a text most likely means. */
@@ -117,8 +157,8 @@ export async function hybridQuery(
   const [vector] = await store.embedder.embed([q]);
   const useGraph = graph !== null && opts.graph !== false;
   const [byVector, byText, byGraph] = await Promise.all([
-    vectorRanks(store, vector as number[], n, opts.kinds),
-    textRanks(store, q, n, opts.kinds),
+    vectorRanks(store, vector as number[], n, tuning.efSearch, opts.kinds),
+    textRanks(store, q, n, Math.max(tuning.textCandidates, n), opts.kinds),
     useGraph ? graphRanks(graph, q, n) : Promise.resolve([]),
   ]);
   const parts = new Map<string, Omit<ScoreParts, 'importance' | 'recency' | 'final'>>();
