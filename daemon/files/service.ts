@@ -73,7 +73,10 @@ export class FilesService {
     this.ops = createFileOps(this.guard);
     this.trash = new Trash(opts.dataDir);
     this.index = new FileIndex(opts.memory.store.sql);
-    this.jobs = new Jobs((job) => void this.publish('ingest.progress', { job }, 'low'));
+    // A job with nothing to do (a rescan of unchanged folders) says nothing on the bus.
+    this.jobs = new Jobs((job) => {
+      if (job.total > 0 || job.done > 0 || job.dropped > 0) void this.publish('ingest.progress', { job }, 'low');
+    });
     this.ingestor = new Ingestor({
       index: this.index,
       memory: opts.memory,

@@ -36,9 +36,8 @@ export function webRoutes(app: Hono, opts: { dist?: string; version: string } = 
   for (const file of ['/sw.js', '/manifest.webmanifest', '/icon.svg', '/icon-192.png', '/icon-512.png']) {
     app.get(file, serveStatic({ path: join(root, file) }));
   }
-  // The page for / and any other non-API path (hash routes never reach the server, but a bookmarked path may).
-  app.get('*', async (c, next) => {
-    if (c.req.path.startsWith('/api/') || c.req.path.startsWith('/docs') || c.req.path === '/metrics') return next();
+  // The page lives at / only: screens are hash routes (#/files), so any other path is a plain 404.
+  app.get('/', async (c) => {
     const index = join(dist, 'index.html');
     if (!existsSync(index)) {
       return c.html(
