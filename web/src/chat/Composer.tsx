@@ -42,6 +42,7 @@ export function Composer(props: {
                 </span>
                 <button
                   type="button"
+                  class="bg-transparent border-0 cursor-pointer text-inherit"
                   title={t('chat.upload.remove')}
                   aria-label={t('chat.upload.remove')}
                   onClick={() => props.uploads.remove(u.id)}

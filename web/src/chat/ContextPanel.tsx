@@ -12,13 +12,19 @@ export function ContextPanel(props: { items: ContextItem[] | null; onClose: () =
   const used = () => (props.items ?? []).filter((c) => c.kind !== 'recent');
   return (
     <aside
-      class="w-72 shrink-0 border-l border-gray-200 dark:border-gray-700 overflow-y-auto p-3 text-sm"
+      class="w-72 max-w-[85vw] shrink-0 border-l border-gray-200 dark:border-gray-700 overflow-y-auto p-3 text-sm bg-gray-50 dark:bg-gray-900 absolute inset-y-0 right-0 z-10 shadow-lg md:static md:shadow-none"
       data-context-panel
       aria-label={t('chat.context.title')}
     >
       <div class="flex items-center justify-between mb-2">
         <h2 class="font-semibold m-0 text-base">{t('chat.context.title')}</h2>
-        <button type="button" title={t('common.close')} aria-label={t('common.close')} onClick={() => props.onClose()}>
+        <button
+          type="button"
+          class="bg-transparent border-0 cursor-pointer text-inherit"
+          title={t('common.close')}
+          aria-label={t('common.close')}
+          onClick={() => props.onClose()}
+        >
           ✕
         </button>
       </div>

@@ -4,6 +4,7 @@ import { createEffect, createSignal, on, onCleanup, onMount, Show } from 'solid-
 import { t } from '../i18n/index.ts';
 import { Composer } from './Composer.tsx';
 import { ContextPanel } from './ContextPanel.tsx';
+import { ConversationHeader } from './ConversationHeader.tsx';
 import { createHistory } from './history.ts';
 import { LiveTurn } from './LiveTurn.tsx';
 import { estimateRow, MessageRow, type RowActions, splitAttachments } from './MessageRow.tsx';
@@ -19,10 +20,12 @@ export function ConversationView(props: { id: string; jumpTo: string | null; onT
     onMessage: (m) => m.role === 'user' && history.add(m),
     onDone: async () => {
       await history.refreshNewest().catch(() => {});
+      setTurns((n) => n + 1);
       props.onTurnDone();
     },
   });
   const [text, setText] = createSignal('');
+  const [turns, setTurns] = createSignal(0);
   const [win, setWin] = createSignal<readonly [number, number]>([0, 0]);
   const [atEnd, setAtEnd] = createSignal(true);
   const [highlighted, setHighlighted] = createSignal<string | null>(null);
@@ -34,7 +37,9 @@ export function ConversationView(props: { id: string; jumpTo: string | null; onT
 
   onMount(async () => {
     await history.open();
-    if (!props.jumpTo) void turn.reattach();
+    // A question with no answer after it: the answer may still be being written (another tab, a reload).
+    const last = history.rows().at(-1);
+    if (last && !isGap(last) && last.role === 'user') void turn.reattach();
   });
   onCleanup(() => turn.detach());
 
@@ -56,7 +61,8 @@ export function ConversationView(props: { id: string; jumpTo: string | null; onT
     const items = turn.state.context;
     if (!items) return;
     setContext(items);
-    if (items.some((c) => c.kind !== 'recent')) setShowContext(true);
+    // Opened by itself only where it fits beside the messages (on a phone it would cover them).
+    if (items.some((c) => c.kind !== 'recent') && matchMedia('(min-width: 768px)').matches) setShowContext(true);
   });
 
   const lastUserId = () => {
@@ -116,18 +122,12 @@ export function ConversationView(props: { id: string; jumpTo: string | null; onT
       data-row-count={history.rows().length}
     >
       <div class="relative flex flex-col flex-1 min-w-0 min-h-0" data-dropzone ref={dropzone}>
-        <div class="flex items-center justify-end gap-2 px-3 py-1 border-b border-gray-200 dark:border-gray-700 text-sm">
-          <Show when={history.error()}>
-            {(err) => (
-              <span role="alert" class="text-red-600 mr-auto">
-                {err()}
-              </span>
-            )}
-          </Show>
-          <button type="button" class="btn" data-context-toggle onClick={() => setShowContext((v) => !v)}>
-            {t('chat.context.toggle')}
-          </button>
-        </div>
+        <ConversationHeader
+          id={props.id}
+          version={turns()}
+          error={history.error()}
+          onToggleContext={() => setShowContext((v) => !v)}
+        />
         <VirtualList
           class="flex-1 min-h-0"
           items={history.rows()}

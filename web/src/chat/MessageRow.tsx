@@ -105,10 +105,20 @@ function UserMessage(props: { m: Message; actions: RowActions }) {
       </For>
       <Show when={last()}>
         <div class="flex gap-2 text-xs mt-1">
-          <button type="button" class="underline" data-edit onClick={() => props.actions.onEdit(props.m)}>
+          <button
+            type="button"
+            class="bg-transparent border-0 p-0 underline cursor-pointer text-inherit"
+            data-edit
+            onClick={() => props.actions.onEdit(props.m)}
+          >
             {t('chat.edit')}
           </button>
-          <button type="button" class="underline" data-resend onClick={() => props.actions.onResend(props.m)}>
+          <button
+            type="button"
+            class="bg-transparent border-0 p-0 underline cursor-pointer text-inherit"
+            data-resend
+            onClick={() => props.actions.onResend(props.m)}
+          >
             {t('chat.resend')}
           </button>
         </div>
@@ -140,7 +150,12 @@ function AssistantMessage(props: { m: Message; actions: RowActions }) {
           <span class="text-red-600">{error()}</span>
         </Show>
         <Show when={sources().length > 0}>
-          <button type="button" class="underline" data-sources onClick={() => props.actions.onSources(sources())}>
+          <button
+            type="button"
+            class="bg-transparent border-0 p-0 underline cursor-pointer text-inherit"
+            data-sources
+            onClick={() => props.actions.onSources(sources())}
+          >
             {t('chat.sources', { n: sources().length })}
           </button>
         </Show>

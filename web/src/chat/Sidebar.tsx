@@ -44,7 +44,11 @@ export function Sidebar(props: { list: Conversations; current: string | null; on
     if (props.current === c.id) go('chat');
   };
   return (
-    <aside class="w-64 shrink-0 border-r border-gray-200 dark:border-gray-700 flex flex-col min-h-0" data-chat-sidebar>
+    <aside
+      class="md:w-64 shrink-0 border-r border-gray-200 dark:border-gray-700 flex-col min-h-0"
+      classList={{ 'hidden md:flex': !!props.current, 'flex flex-1 md:flex-none': !props.current }}
+      data-chat-sidebar
+    >
       <div class="p-2 flex flex-col gap-2">
         <button type="button" class="btn-primary" data-new-conversation onClick={() => props.onNew()}>
           {t('chat.new')}
@@ -79,7 +83,7 @@ export function Sidebar(props: { list: Conversations; current: string | null; on
                     </a>
                     <button
                       type="button"
-                      class="px-2 opacity-0 group-hover:opacity-100 focus:opacity-100"
+                      class="px-2 bg-transparent border-0 cursor-pointer text-inherit opacity-0 group-hover:opacity-100 focus:opacity-100"
                       title={t('common.delete')}
                       aria-label={t('common.delete')}
                       onClick={() => void remove(c)}

@@ -81,8 +81,13 @@ export function createHistory(conversationId: string) {
 
   /** Makes sure the message is loaded (fetching its page if needed); true when it is in the rows. */
   async function reveal(messageId: string): Promise<boolean> {
-    if (rows().some((r) => !isGap(r) && r.id === messageId)) return true;
+    const has = () => rows().some((r) => !isGap(r) && r.id === messageId);
+    if (has()) return true;
     while (inflight) await inflight;
+    const newest = rows().findLast((r): r is Message => !isGap(r));
+    // Newer than anything here (written since the list was read): the newest page has it.
+    if (newest && messageId > newest.id) await refreshNewest().catch(() => {});
+    if (has()) return true;
     await once(async () => {
       const p = await page(cursorThrough(messageId), 100);
       if (p.items.at(-1)?.id !== messageId) return;
@@ -96,7 +101,7 @@ export function createHistory(conversationId: string) {
       setHasOlder(p.next_cursor !== null);
       setRows(touches ? [...fresh, ...lower] : [...fresh, { gap: true, below: lowest.id }, ...lower]);
     });
-    return rows().some((r) => !isGap(r) && r.id === messageId);
+    return has();
   }
 
   /** Adds a message the stream delivered, unless it is already here. */
@@ -108,7 +113,7 @@ export function createHistory(conversationId: string) {
   async function refreshNewest(): Promise<void> {
     const p = await page(null, 50);
     setRows((r) => {
-      const last = [...r].reverse().find((x): x is Message => !isGap(x));
+      const last = r.findLast((x): x is Message => !isGap(x));
       const fresh = last ? p.items.filter((m) => m.id > last.id) : p.items;
       return fresh.length ? [...r, ...fresh] : r;
     });

@@ -18,13 +18,13 @@ export default function ChatScreen() {
     go('chat', { c: c.id });
   };
   return (
-    <section data-screen="chat" class="flex h-full min-h-0">
+    <section data-screen="chat" class="relative flex h-full min-h-0">
       <Sidebar list={conversations} current={current()} onNew={() => void create()} />
       <Show
         when={current()}
         keyed
         fallback={
-          <div class="flex-1 flex flex-col items-center justify-center gap-3 text-gray-500" data-chat-empty>
+          <div class="flex-1 hidden md:flex flex-col items-center justify-center gap-3 text-gray-500" data-chat-empty>
             <p>{t('chat.empty')}</p>
             <button type="button" class="btn-primary" onClick={() => void create()}>
               {t('chat.new')}
