@@ -207,6 +207,26 @@ describe('chat UI', () => {
     expect((await last('assistant', '[data-markdown]').textContent())?.trim()).toBe('I did not save it.');
   });
 
+  it('fits a phone, in Russian and the dark theme', async () => {
+    const id = await openId();
+    await page.click('[data-lang-toggle]');
+    await page.click('nav button[title]');
+    await page.setViewportSize({ width: 390, height: 800 });
+    if (await page.isVisible('[data-context-panel]')) await page.click('[data-context-panel] button');
+    expect(await page.textContent('[data-send]')).toBe('Отправить');
+    expect(await page.isVisible('[data-chat-sidebar]')).toBe(false);
+    expect(await page.textContent('[data-conversation-title]')).toContain('сообщений');
+    await page.screenshot({ path: join(SHOTS, 'chat-narrow-dark-ru.png') });
+    await page.click('[data-conversation-view] a[href="#/chat"]');
+    await page.waitForSelector(`[data-chat-sidebar] [data-conversation="${id}"]`);
+    await page.click(`[data-conversation="${id}"]`);
+    await page.waitForSelector(`[data-conversation-view="${id}"][data-loaded="true"]`);
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.click('nav button[title]');
+    await page.click('[data-lang-toggle]');
+    expect(await page.textContent('[data-send]')).toBe('Send');
+  });
+
   describe('a conversation of 100,000 messages', () => {
     let seeded: SeededConversation;
     beforeAll(async () => {
