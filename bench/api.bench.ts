@@ -2,7 +2,7 @@
 // the recent messages of an open conversation — and message search over 100,000 messages, against a bare node:http
 // server and the daemon's public status route measured in the same run. Size: API_BENCH_MESSAGES (default 100,000).
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { Agent, createServer, request } from 'node:http';
+import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monotonicFactory } from 'ulid';
@@ -11,20 +11,11 @@ import { listen } from '../daemon/http/server.ts';
 import { openPostgresSql } from '../daemon/storage/postgresSql.ts';
 import { start as startModel } from '../tests/fake-model/server.ts';
 import { history, searchWords, typedPrefixes } from './chatSearchData.ts';
-import { machine, measure, printTable, services } from './lib.ts';
+import { keepAliveGetter, machine, measure, printTable, services } from './lib.ts';
 
 const TOTAL = Number(process.env.API_BENCH_MESSAGES ?? 100_000);
 const N = 5000;
-const agent = new Agent({ keepAlive: true, maxSockets: 8 });
-const get = (url: string, headers: Record<string, string> = {}) =>
-  new Promise<void>((resolve, reject) => {
-    const req = request(url, { agent, headers }, (res) => {
-      res.resume();
-      res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`${url}: ${res.statusCode}`))));
-    });
-    req.on('error', reject);
-    req.end();
-  });
+const { get, close: closeClient } = keepAliveGetter(8);
 
 const raw = createServer((_req, res) => {
   res.setHeader('content-type', 'application/json');
@@ -164,7 +155,7 @@ printTable(`Chat API on loopback (recent served from: ${source.source}) — ${ma
 await server.stop();
 await model.stop();
 raw.close();
-agent.destroy();
+closeClient();
 await admin.exec(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
 await admin.close();
 rmSync(home, { recursive: true, force: true });

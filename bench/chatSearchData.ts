@@ -1,18 +1,10 @@
 // Deterministic chat history for bench/chatSearch.bench.ts: conversations of Russian and English messages (user
 // questions, longer assistant answers, JSON tool results) built from topic vocabularies with a skewed word choice, so
 // common words match thousands of messages and rare ones a handful — like a real history.
+import { mulberry32 } from '../tests/helpers/mulberry32.ts';
 
 /** mulberry32: a small seeded PRNG, so every run inserts the same messages. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const prng = mulberry32;
 
 interface Topic {
   ru: string[];

@@ -1,9 +1,11 @@
 // The files benchmark's data, all deterministic (seeded): a 500-file tree three folders deep (Russian and English
 // notes and reports of varying size, renamed copies of the fixture DOCX/PDF/HTML/CSV/JSON files), 200 search
 // queries about those files, and the watcher files that each carry one unique word to search for.
+
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { FIXTURE_DIR, FIXTURES, type FixtureRole } from '../tests/fixtures/files/fixtures.ts';
+import { mulberry32 } from '../tests/helpers/mulberry32.ts';
 
 const memoryFixtures = join(import.meta.dirname, '..', 'tests', 'fixtures', 'memory');
 const sentences = readFileSync(join(memoryFixtures, 'memories.jsonl'), 'utf8')
@@ -15,16 +17,7 @@ const RU = sentences.filter((s) => CYRILLIC.test(s));
 const EN = sentences.filter((s) => !CYRILLIC.test(s));
 
 /** mulberry32: a small seeded PRNG, so every run builds the same files. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const seeded = mulberry32;
 
 const pick = <T>(rnd: () => number, xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)] as T;
 

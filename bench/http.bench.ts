@@ -1,25 +1,15 @@
 // HTTP round trip through Titan's full middleware stack (Host/Origin guard, body limit, auth check, route) vs a bare node:http server.
 import { mkdtempSync, rmSync } from 'node:fs';
-import { Agent, createServer, request } from 'node:http';
+import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTitan } from '../daemon/app.ts';
 import { listen } from '../daemon/http/server.ts';
-import { machine, measure, printTable } from './lib.ts';
+import { keepAliveGetter, machine, measure, printTable } from './lib.ts';
 
 const N = 5000;
 const CONCURRENCY = 8;
-const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
-// node:http with keep-alive: the same client for the baseline and for Titan, so only the servers differ.
-const get = (url: string, headers: Record<string, string> = {}) =>
-  new Promise<void>((resolve, reject) => {
-    const req = request(url, { agent, headers }, (res) => {
-      res.resume();
-      res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`${url}: ${res.statusCode}`))));
-    });
-    req.on('error', reject);
-    req.end();
-  });
+const { get, close: closeClient } = keepAliveGetter(CONCURRENCY);
 
 const raw = createServer((_req, res) => {
   res.setHeader('content-type', 'application/json');
@@ -58,5 +48,5 @@ printTable(`HTTP round trips on loopback, ${N} requests, ${CONCURRENCY} in fligh
 
 await server.stop();
 raw.close();
-agent.destroy();
+closeClient();
 rmSync(home, { recursive: true, force: true });

@@ -1,5 +1,6 @@
 // Benchmark helpers: latency histograms (perf_hooks), throughput, and a table with ratios against a baseline of the same run.
 import { existsSync, readFileSync } from 'node:fs';
+import { Agent, request } from 'node:http';
 import os from 'node:os';
 import { join } from 'node:path';
 import { createHistogram } from 'node:perf_hooks';
@@ -70,4 +71,22 @@ export function services(): { redis: { url: string }; postgres: { url: string } 
   const file = join(import.meta.dirname, '..', 'tests', 'services', '.state', 'services.json');
   if (!existsSync(file)) throw new Error('the services are not running: make services');
   return JSON.parse(readFileSync(file, 'utf8'));
+}
+
+/**
+ * GET over keep-alive connections (node:http), the same client for a baseline server and for Titan so only the
+ * servers differ; rejects on any status but 200.
+ */
+export function keepAliveGetter(maxSockets: number) {
+  const agent = new Agent({ keepAlive: true, maxSockets });
+  const get = (url: string, headers: Record<string, string> = {}) =>
+    new Promise<void>((resolve, reject) => {
+      const req = request(url, { agent, headers }, (res) => {
+        res.resume();
+        res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`${url}: ${res.statusCode}`))));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+  return { get, close: () => agent.destroy() };
 }

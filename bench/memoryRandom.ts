@@ -1,19 +1,12 @@
 // Seeded randomness for the memory bench data: a small PRNG (mulberry32) and the picks the generators make, so the
 // same index always yields the same memory in every run and on every machine.
 
+import { mulberry32 as seededRandom } from '../tests/helpers/mulberry32.ts';
+
 /** Uniform in [0, 1). */
 export type Rand = () => number;
 
-export function mulberry32(seed: number): Rand {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const mulberry32: (seed: number) => Rand = seededRandom;
 
 /** A well-mixed 32-bit seed for item `i` of stream `salt` (murmur3's fmix32). */
 export function seedOf(i: number, salt = 0): number {
