@@ -1,5 +1,7 @@
 // The daemon's API from the browser: the token kept in localStorage, JSON calls that turn `{error}` answers into
 // ApiFailure (code + the daemon's message, shown to the user as is), and server-sent events read from a fetch.
+import { type SseEvent, SseParser } from './sse.ts';
+
 const TOKEN_KEY = 'titan.token';
 
 export class ApiFailure extends Error {
@@ -49,10 +51,7 @@ export async function api<T = Record<string, unknown>>(path: string, init: Reque
   return data as T;
 }
 
-export interface SseEvent {
-  event: string;
-  data: Record<string, unknown>;
-}
+export type { SseEvent } from './sse.ts';
 
 /** Reads an SSE answer, calling `onEvent` for each event as it arrives. */
 export async function readEvents(res: Response, onEvent: (e: SseEvent) => void): Promise<void> {
@@ -63,23 +62,10 @@ export async function readEvents(res: Response, onEvent: (e: SseEvent) => void):
   }
   const reader = res.body.getReader();
   const decoder = new TextDecoder();
-  let buffer = '';
+  const parser = new SseParser();
   for (;;) {
     const { value, done } = await reader.read();
     if (done) break;
-    buffer += decoder.decode(value, { stream: true });
-    let cut = buffer.indexOf('\n\n');
-    while (cut >= 0) {
-      const block = buffer.slice(0, cut);
-      buffer = buffer.slice(cut + 2);
-      cut = buffer.indexOf('\n\n');
-      let event = 'message';
-      const data: string[] = [];
-      for (const line of block.split('\n')) {
-        if (line.startsWith('event:')) event = line.slice(6).trim();
-        else if (line.startsWith('data:')) data.push(line.slice(5).replace(/^ /, ''));
-      }
-      if (data.length) onEvent({ event, data: JSON.parse(data.join('\n')) });
-    }
+    for (const e of parser.push(decoder.decode(value, { stream: true }))) onEvent(e);
   }
 }
