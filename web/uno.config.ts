@@ -6,7 +6,8 @@ export default defineConfig({
   shortcuts: {
     btn: 'text-inherit px-3 py-1.5 rounded border border-gray-300 dark:border-gray-600 bg-white dark:bg-gray-800 hover:bg-gray-100 dark:hover:bg-gray-700 disabled:opacity-50 cursor-pointer',
     'btn-primary': 'px-3 py-1.5 rounded bg-blue-600 text-white hover:bg-blue-700 disabled:opacity-50 cursor-pointer',
-    input: 'box-border text-inherit px-2 py-1.5 rounded border border-gray-300 dark:border-gray-600 bg-white dark:bg-gray-900 w-full',
+    input:
+      'box-border text-inherit px-2 py-1.5 rounded border border-gray-300 dark:border-gray-600 bg-white dark:bg-gray-900 w-full',
     card: 'rounded border border-gray-200 dark:border-gray-700 p-3 bg-white dark:bg-gray-800',
   },
 });
