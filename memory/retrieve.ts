@@ -21,9 +21,11 @@ export interface RetrieveTuning {
   /** Candidates each ranker returns, at least. Default: 50. */
   candidates: number;
   /**
-   * HNSW's search width (`hnsw.ef_search`, raised to the candidate count if that is larger): wider finds more of the
-   * true nearest neighbours and costs time. 600 gives recall@10 ≥ 0.95 against an exact scan at 100,000 memories with
-   * the offline embedder and the index of memory/vectors.ts (bench/memory.bench.ts). Default: 600.
+   * HNSW's search width (`hnsw.ef_search`) at 100,000 memories: wider finds more of the true nearest neighbours and
+   * costs time. A store of N memories searches efSearch × (N / 100,000)^0.86 wide, within [100, 1000] and never
+   * below the candidate count — the width a given recall needs grows with the store. With the offline embedder and
+   * the index of memory/vectors.ts that is recall@10 ≈ 0.97 against an exact scan at both 20,000 (width 150) and
+   * 100,000 memories (600); see bench/memory.bench.ts. Default: 600.
    */
   efSearch: number;
   /**
@@ -72,7 +74,27 @@ export interface Hit {
 /** Memory ids best first, with the ranker's own score (cosine similarity, or ts_rank_cd). */
 export type Ranked = { id: string; value: number }[];
 
-/** The `n` active memories nearest to a vector by the HNSW index, searched `efSearch` wide. */
+/** The HNSW search width for a table of `rows` vectors (see RetrieveTuning.efSearch). */
+export function efSearchFor(rows: number, tuning: RetrieveTuning = DEFAULT_TUNING): number {
+  const scaled = tuning.efSearch * (Math.max(rows, 0) / 100_000) ** 0.86;
+  return Math.min(1000, Math.max(100, Math.round(scaled)));
+}
+
+// Row counts of vector tables, refreshed at most once a minute: a count of 100,000 rows costs a few milliseconds.
+const ROWS_TTL_MS = 60_000;
+const rowCounts = new WeakMap<MemoryStore, { rows: number; at: number }>();
+
+/** How many vectors the store's table holds, cached for a minute. */
+export async function vectorRows(store: MemoryStore): Promise<number> {
+  const cached = rowCounts.get(store);
+  if (cached && Date.now() - cached.at < ROWS_TTL_MS) return cached.rows;
+  const [row] = await store.sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${store.table}`);
+  const rows = Number(row?.n ?? 0);
+  rowCounts.set(store, { rows, at: Date.now() });
+  return rows;
+}
+
+/** The `n` active memories nearest to a vector by the HNSW index, searched `efSearch` wide (at least `n`). */
 export async function vectorRanks(
   store: MemoryStore,
   vector: number[],
@@ -110,16 +132,20 @@ export async function textRanks(
   // ones leave room. Each tier skips the rows of the one before it (which holds every stricter tier's rows).
   const k = tiers.length;
   const branches = tiers.map(
-    (_, i) => `(SELECT m.id, m.fts FROM memories m WHERE m.fts @@ to_tsquery('simple', $${i + 1})
-       ${i > 0 ? `AND NOT m.fts @@ to_tsquery('simple', $${i})` : ''}
-       AND ${ACTIVE} AND ($${k + 1}::text[] IS NULL OR m.kind = ANY($${k + 1}::text[])) LIMIT $${k + 2})`,
+    (_, i) => `(SELECT t.id, t.fts, t.valid_to, t.expires_at FROM memories t
+       WHERE t.fts @@ to_tsquery('simple', $${i + 1}) ${i > 0 ? `AND NOT t.fts @@ to_tsquery('simple', $${i})` : ''}
+       AND ($${k + 1}::text[] IS NULL OR t.kind = ANY($${k + 1}::text[])) LIMIT $${k + 2})`,
   );
   return store.sql.transaction(async (tx) => {
-    // With LIMIT the planner may pick a sequential scan that hopes to stop early; for a rare term it reads the table.
-    await tx.exec('SET LOCAL enable_seqscan = off');
+    // Each branch must read the GIN index. With LIMIT the planner may hope a sequential scan stops early (for a rare
+    // term it reads the table), or, without statistics (PGlite never analyzes), prefer any other index that covers
+    // a filter — the partial index on `valid_to IS NULL` is all active rows. So: no other index scans, and the
+    // active filter applies to the capped set.
+    await tx.exec('SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off');
     const rows = await tx.query<{ id: string; rank: number }>(
-      `SELECT c.id, ts_rank_cd(c.fts, to_tsquery('simple', $${k}), 1) AS rank
-       FROM (SELECT * FROM (${branches.join(' UNION ALL ')}) u LIMIT $${k + 2}) c ORDER BY rank DESC, c.id LIMIT $${k + 3}`,
+      `SELECT m.id, ts_rank_cd(m.fts, to_tsquery('simple', $${k}), 1) AS rank
+       FROM (SELECT * FROM (${branches.join(' UNION ALL ')}) u LIMIT $${k + 2}) m
+       WHERE ${ACTIVE} ORDER BY rank DESC, m.id LIMIT $${k + 3}`,
       [...tiers, kinds ?? null, cap, n],
     );
     return rows.map((r) => ({ id: r.id, value: Number(r.rank) }));
@@ -155,9 +181,10 @@ export async function hybridQuery(
 ): Promise<Hit[]> {
   const n = Math.max(tuning.candidates, opts.k * 5);
   const [vector] = await store.embedder.embed([q]);
+  const ef = efSearchFor(await vectorRows(store), tuning);
   const useGraph = graph !== null && opts.graph !== false;
   const [byVector, byText, byGraph] = await Promise.all([
-    vectorRanks(store, vector as number[], n, tuning.efSearch, opts.kinds),
+    vectorRanks(store, vector as number[], n, ef, opts.kinds),
     textRanks(store, q, n, Math.max(tuning.textCandidates, n), opts.kinds),
     useGraph ? graphRanks(graph, q, n) : Promise.resolve([]),
   ]);
