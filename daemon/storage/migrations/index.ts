@@ -6,6 +6,7 @@ import graph from './004_graph.ts';
 import memories from './005_memories.ts';
 import fileIndex from './006_file_index.ts';
 import chat from './007_chat.ts';
+import ginFastupdate from './008_gin_fastupdate.ts';
 
 export interface Migration {
   version: number;
@@ -13,4 +14,4 @@ export interface Migration {
   sql: string;
 }
 
-export const migrations: Migration[] = [core, bus, embeddingCache, graph, memories, fileIndex, chat];
+export const migrations: Migration[] = [core, bus, embeddingCache, graph, memories, fileIndex, chat, ginFastupdate];
