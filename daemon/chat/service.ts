@@ -7,6 +7,7 @@ import type { ShortTermCache } from '../../memory/types.ts';
 import type { Settings } from '../config/schema.ts';
 import type { FilesService } from '../files/service.ts';
 import { runTurn } from './agent.ts';
+import type { ToolAuditRecord } from './agentTools.ts';
 import type { Approvals } from './approvals.ts';
 import { buildContext, DEFAULT_SYSTEM_PROMPT } from './context.ts';
 import { ChatError } from './errors/chatError.ts';
@@ -26,7 +27,7 @@ export interface ChatServiceOptions {
   bus: Bus;
   cache: ShortTermCache;
   settings: () => Settings;
-  audit: (record: Record<string, unknown>) => void;
+  audit: (record: ToolAuditRecord) => void;
   onError?: (err: unknown, what: string) => void;
 }
 
@@ -183,7 +184,7 @@ export class ChatService {
           });
         }
       },
-      audit: (record) => this.o.audit({ ...record }),
+      audit: this.o.audit,
     });
 
     for (const m of result.toolMessages) await this.remember(await store.addMessage(id, m));

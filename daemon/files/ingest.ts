@@ -79,11 +79,9 @@ export class Ingestor {
 
   private async ingestNow(path: string, force: boolean): Promise<IngestResult> {
     const { index, memory } = this.deps;
+    if (!isIngestible(path)) return { path, outcome: 'unsupported', chunks: 0 };
     const row = await index.get(path);
     const base = { kind: null, pages: null, chunks: 0, error: null };
-    if (!isIngestible(path)) {
-      return { path, outcome: 'unsupported', chunks: 0 };
-    }
     let file: Awaited<ReturnType<ReadFile>>;
     try {
       file = await this.deps.read(path);

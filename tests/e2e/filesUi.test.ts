@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser } from '../helpers/browser.ts';
+import { launchBrowser, signedInPage } from '../helpers/browser.ts';
 import { startDaemon, type TestDaemon } from '../helpers/daemon.ts';
 
 const SHOTS = join(import.meta.dirname, 'screenshots');
@@ -28,16 +28,7 @@ beforeAll(async () => {
   mkdirSync(join(desk, 'Projects'));
   writeFileSync(join(desk, 'Projects', 'readme.txt'), 'The projects folder holds drafts of the garden design.');
   browser = await launchBrowser();
-  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  page.on('pageerror', (err) => errors.push(err.message));
-  page.on('dialog', (d) => void d.accept());
-  await page.goto(daemon.url);
-  await page.evaluate((t) => {
-    localStorage.setItem('titan.token', t);
-    localStorage.setItem('titan.lang', 'en');
-  }, token);
-  await page.reload(); // the app reads the token when it starts
-  await page.waitForSelector('nav [data-nav="files"]');
+  page = await signedInPage(browser, daemon.url, token, errors, 'nav [data-nav="files"]');
 });
 afterAll(async () => {
   await browser?.close();

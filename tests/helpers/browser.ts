@@ -1,6 +1,6 @@
 // Launches Debian's Chromium headless through playwright-core, with the flags this closed network needs.
 import { existsSync } from 'node:fs';
-import { type Browser, chromium } from 'playwright-core';
+import { type Browser, chromium, type Page } from 'playwright-core';
 
 export const CHROMIUM = process.env.TITAN_CHROMIUM ?? '/usr/bin/chromium';
 
@@ -24,4 +24,28 @@ export async function launchBrowser(): Promise<Browser> {
       '--disable-dev-shm-usage',
     ],
   });
+}
+
+/**
+ * A page of the web UI already signed in (the token in localStorage, English), collecting page errors into
+ * `errors` and accepting confirm dialogs. Reloads so the app starts with the token.
+ */
+export async function signedInPage(
+  browser: Browser,
+  url: string,
+  token: string,
+  errors: string[],
+  readySelector: string,
+): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  page.on('pageerror', (err) => errors.push(err.message));
+  page.on('dialog', (d) => void d.accept());
+  await page.goto(url);
+  await page.evaluate((t) => {
+    localStorage.setItem('titan.token', t);
+    localStorage.setItem('titan.lang', 'en');
+  }, token);
+  await page.reload();
+  await page.waitForSelector(readySelector);
+  return page;
 }
