@@ -15,10 +15,12 @@ import { LoginLimiter } from './auth/loginLimiter.ts';
 import { PasswordFile } from './auth/password.ts';
 import { requireAuth } from './auth/requireAuth.ts';
 import { TokenIssuer } from './auth/tokens.ts';
+import { type AutonomyDeps, closeAutonomy, type Feature, openAutonomy } from './autonomy/index.ts';
 import { Approvals } from './chat/approvals.ts';
 import { createModelClient } from './chat/model.ts';
 import { ChatService } from './chat/service.ts';
 import { ChatStore } from './chat/store.ts';
+import { ToolRegistry } from './chat/toolRegistry.ts';
 import { chatTools } from './chat/tools/index.ts';
 import { secretValues } from './config/secrets.ts';
 import { SettingsStore } from './config/settingsStore.ts';
@@ -56,6 +58,10 @@ export interface Titan {
   memory: MemoryService;
   files: FilesService;
   chat: ChatService;
+  /** Built-in tools plus those plugins and MCP servers add. */
+  tools: ToolRegistry;
+  /** The autonomy features (scheduler, goals, plugins, MCP, triggers…), opened after chat. */
+  autonomy: Feature[];
   /** The port of the bus gRPC service (settings bus.grpc; port 0 picks one), or null when it is not running. */
   grpcPort: number | null;
   metrics: Registry;
@@ -71,6 +77,8 @@ export interface TitanOptions {
   env?: NodeJS.ProcessEnv;
   /** How often the allowed folders are rescanned, in ms; 0 turns the timer off (one rescan still runs at start). */
   rescanEveryMs?: number;
+  /** The clock of the scheduler and other autonomy features (tests drive it); Date.now by default. */
+  now?: () => number;
   /** Echo warnings to stderr (the CLI does; tests do not). */
   console?: boolean;
 }
@@ -161,10 +169,12 @@ export async function createTitan(opts: TitanOptions = {}): Promise<Titan> {
     ttlSeconds: settings.get().limits.cache_ttl_s,
   });
   const chatStore = new ChatStore(engines.sql);
+  const tools = new ToolRegistry(chatTools());
+  const model = createModelClient(() => settings.get().model);
   const chat = new ChatService({
     store: chatStore,
-    model: createModelClient(() => settings.get().model),
-    tools: chatTools(),
+    model,
+    tools: () => tools.list(),
     approvals,
     files,
     memory,
@@ -174,6 +184,40 @@ export async function createTitan(opts: TitanOptions = {}): Promise<Titan> {
     audit: (record) => logs.audit.info(record, 'chat tool call'),
     onError: (err, what) => logs.app.error({ err: (err as Error).message }, `${what} failed`),
   });
+
+  // Autonomy after chat: its features use chat's tools, model and store, and each other through deps.services.
+  const autonomyDeps: AutonomyDeps = {
+    settings,
+    logs,
+    engines,
+    bus,
+    memory,
+    files,
+    chat,
+    chatStore,
+    model,
+    approvals,
+    tools,
+    snapshots,
+    version: VERSION,
+    env: opts.env ?? process.env,
+    now: opts.now ?? Date.now,
+    services: {},
+  };
+  let autonomy: Feature[];
+  try {
+    autonomy = await openAutonomy(autonomyDeps);
+  } catch (err) {
+    logs.app.error({ err: (err as Error).message }, 'autonomy could not be started');
+    await chat.close();
+    await cache.close();
+    await files.close();
+    await memory.close();
+    await bus.close();
+    await engines.close();
+    logs.close();
+    throw err;
+  }
 
   const passwords = new PasswordFile(settings.dir);
   const tokens = new TokenIssuer(settings.dir, () => settings.get().auth.token_ttl_h);
@@ -247,9 +291,12 @@ export async function createTitan(opts: TitanOptions = {}): Promise<Titan> {
     attachmentsFolder: () => settings.get().chat.attachments_folder,
     uploadLimit: () => settings.get().limits.upload_mb * 1024 * 1024,
   });
+  for (const feature of autonomy) feature.routes?.(api, app, auth);
   metricsRoutes(app, metrics, auth);
   docsRoutes(app, api, { version: VERSION });
   webRoutes(app, { version: VERSION });
+
+  for (const feature of autonomy) await feature.start?.();
 
   logs.app.info(
     { engines: Object.fromEntries(Object.entries(await engines.health()).map(([k, s]) => [k, s.engine])) },
@@ -264,6 +311,8 @@ export async function createTitan(opts: TitanOptions = {}): Promise<Titan> {
     memory,
     files,
     chat,
+    tools,
+    autonomy,
     grpcPort: grpc?.port ?? null,
     metrics,
     tracing,
@@ -275,6 +324,7 @@ export async function createTitan(opts: TitanOptions = {}): Promise<Titan> {
     async close() {
       // Remote subscribers first, so their unacked events are left pending before the bus closes.
       await grpc?.stop();
+      await closeAutonomy(autonomy, (err, what) => logs.app.error({ err: (err as Error).message }, `${what} failed`));
       await snapshots?.stop();
       await chat.close();
       await cache.close();

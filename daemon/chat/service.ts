@@ -20,7 +20,8 @@ import type { ChatTool, Message, ModelClient, TurnEvent } from './types.ts';
 export interface ChatServiceOptions {
   store: ChatStore;
   model: ModelClient;
-  tools: ChatTool[];
+  /** The tools on offer, read per turn: the built-in ones plus those plugins and MCP servers add (a ToolRegistry). */
+  tools: () => ChatTool[];
   approvals: Approvals;
   files: FilesService;
   memory: MemoryService;
@@ -160,7 +161,7 @@ export class ChatService {
 
     const result = await runTurn({
       model: this.o.model,
-      tools: toolSpecsAllowed(this.o.tools, (name) => this.o.approvals.policyOf(name)),
+      tools: toolSpecsAllowed(this.o.tools(), (tool) => this.o.approvals.policyOf(tool)),
       toolContext: { files: this.o.files, memory: this.o.memory, who: `chat:${id}`, conversationId: id, signal },
       approvals: this.o.approvals,
       conversationId: id,

@@ -1,10 +1,9 @@
 // Which tools the model is offered: every tool but those the user set to "never" (a refused tool is not worth a round).
-import type { ChatToolName } from '../config/schema.ts';
 import type { ChatTool } from './types.ts';
 
 export function toolSpecsAllowed(
   tools: ChatTool[],
-  policyOf: (name: ChatToolName) => 'auto' | 'ask' | 'never',
+  policyOf: (tool: ChatTool) => 'auto' | 'ask' | 'never',
 ): ChatTool[] {
-  return tools.filter((t) => policyOf(t.name) !== 'never');
+  return tools.filter((t) => policyOf(t) !== 'never');
 }

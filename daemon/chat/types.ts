@@ -86,10 +86,16 @@ export interface ToolContext {
 }
 
 export interface ChatTool {
-  name: ChatToolName;
+  /** A built-in tool's name (ChatToolName), or a plugin's or an MCP server's, prefixed by its source. */
+  name: ChatToolName | (string & {});
   description: string;
   /** Validates the model's arguments; the JSON schema sent to the model is derived from it. */
   schema: GenericSchema;
+  /**
+   * The arguments' JSON schema as given, for tools not defined with valibot (plugins, MCP servers): sent to the
+   * model as is, while `schema` only checks that the arguments are an object and the tool's owner validates them.
+   */
+  parameters?: Record<string, unknown>;
   /** read: looks only; write: changes files or memory (default approval "ask"). */
   risk: 'read' | 'write';
   run(args: unknown, ctx: ToolContext): Promise<unknown>;

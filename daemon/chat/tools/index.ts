@@ -21,6 +21,7 @@ export function chatTools(): ChatTool[] {
 
 /** A tool's arguments as JSON schema: `type: 'object'`, `additionalProperties: false`, no `$schema`. */
 export function parametersOf(tool: ChatTool): Record<string, unknown> {
+  if (tool.parameters) return tool.parameters;
   // Transforms (trim) and cross-field checks have no JSON-schema form; they still run when the arguments are parsed.
   const { $schema: _, ...schema } = toJsonSchema(tool.schema, { errorMode: 'ignore' }) as Record<string, unknown>;
   if (schema.type !== 'object') throw new Error(`the arguments of ${tool.name} must be an object schema`);
