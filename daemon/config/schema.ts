@@ -198,6 +198,15 @@ const AuthSchema = v.strictObject({
   login_attempts_per_minute: int(1, 1000, 'the number of login attempts allowed per minute'),
 });
 
+const GoalsSchema = v.strictObject({
+  /** A new goal's budget when it names none: tool calls per run. */
+  max_steps: int(0, 1000, 'how many tool steps a goal run may take unless the goal says otherwise'),
+  /** …and tokens per run (prompt + completion, all model requests). */
+  max_tokens: int(256, 10_000_000, 'how many tokens a goal run may use unless the goal says otherwise'),
+  /** Goal runs working at once across all goals; more wait, queued. */
+  concurrent_runs: int(1, 16, 'how many goal runs may work at once'),
+});
+
 export const SettingsSchema = v.strictObject({
   server: ServerSchema,
   folders: FoldersSchema,
@@ -208,6 +217,7 @@ export const SettingsSchema = v.strictObject({
   services: ServicesSchema,
   bus: BusSchema,
   scheduler: v.strictObject({ jobs: v.array(JobSchema, 'expected a list of jobs') }),
+  goals: GoalsSchema,
   auth: AuthSchema,
   telemetry: v.strictObject({
     /** OTLP/HTTP traces endpoint, e.g. http://127.0.0.1:4318/v1/traces; null keeps tracing off. */

@@ -7,6 +7,7 @@ import memories from './005_memories.ts';
 import fileIndex from './006_file_index.ts';
 import chat from './007_chat.ts';
 import ginFastupdate from './008_gin_fastupdate.ts';
+import goals from './010_goals.ts';
 
 export interface Migration {
   version: number;
@@ -14,4 +15,4 @@ export interface Migration {
   sql: string;
 }
 
-export const migrations: Migration[] = [core, bus, embeddingCache, graph, memories, fileIndex, chat, ginFastupdate];
+export const migrations: Migration[] = [core, bus, embeddingCache, graph, memories, fileIndex, chat, ginFastupdate, goals];
