@@ -75,7 +75,10 @@ export interface Titan {
 
 export interface TitanOptions {
   env?: NodeJS.ProcessEnv;
-  /** How often the allowed folders are rescanned, in ms; 0 turns the timer off (one rescan still runs at start). */
+  /**
+   * How often FilesService rescans by itself, in ms; default 0 (off): the scheduler's rescan-files and housekeeping
+   * jobs do it on their cron times. One rescan still runs at start.
+   */
   rescanEveryMs?: number;
   /** The clock of the scheduler and other autonomy features (tests drive it); Date.now by default. */
   now?: () => number;
@@ -127,6 +130,8 @@ export async function createTitan(opts: TitanOptions = {}): Promise<Titan> {
       graph: createGraphStore(engines),
       cap: () => settings.get().limits.memory_items,
       graphCap: () => settings.get().limits.graph_nodes,
+      // The scheduler's memory-gc job runs GC on its cron time.
+      gcIntervalMs: 0,
       // The model-backed extractor while a chat model is configured (read per message), else the heuristic one.
       extract: extractorFor(
         () => settings.get().model,
@@ -160,7 +165,7 @@ export async function createTitan(opts: TitanOptions = {}): Promise<Titan> {
   for (const root of files.roots().filter((r) => r.problem)) {
     logs.app.warn({ folder: root.path, problem: root.problem }, 'an allowed folder cannot be used');
   }
-  await files.start({ rescanEveryMs: opts.rescanEveryMs });
+  await files.start({ rescanEveryMs: opts.rescanEveryMs ?? 0 });
 
   // Chat last: it uses memory, files and the bus; its answers never wait for the memory group.
   const approvals = new Approvals({ policies: () => settings.get().chat.tools });

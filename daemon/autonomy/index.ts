@@ -1,5 +1,6 @@
 // Opens the autonomy features in dependency order — each one may use the handles (deps.services) of those before it.
 import { openGoals } from './goals/index.ts';
+import { openScheduler } from './scheduler/index.ts';
 import type { AutonomyDeps, Feature } from './types.ts';
 
 export type { AutonomyDeps, Feature } from './types.ts';
@@ -7,6 +8,7 @@ export type { AutonomyDeps, Feature } from './types.ts';
 /** Each feature is one line here; a feature that fails to open closes those already open and the error propagates. */
 const FEATURES: ((deps: AutonomyDeps) => Promise<Feature>)[] = [
   // notifications → scheduler → goals → reflection → plugins → mcp → triggers (added as they land)
+  openScheduler,
   openGoals,
 ];
 

@@ -1,5 +1,6 @@
 // The one schema for every settings key: config.json defaults, the user's settings file and PUT /api/settings.
 import * as v from 'valibot';
+import { cronProblem } from '../autonomy/scheduler/cron.ts';
 
 const int = (min: number, max: number, what: string) =>
   v.pipe(
@@ -152,13 +153,36 @@ const BusSchema = v.strictObject({
   }),
 });
 
+const MissedSchema = v.picklist(
+  ['skip', 'run_once'],
+  'expected "skip" (runs missed while asleep or off are dropped) or "run_once" (one catch-up run)',
+);
+
 const JobSchema = v.strictObject({
   id: v.pipe(
     text('a job id'),
     v.regex(/^[a-z0-9][a-z0-9-]*$/, 'expected a job id of lowercase letters, digits and dashes'),
   ),
-  cron: v.pipe(text('a cron expression'), v.minLength(1, 'expected a cron expression such as "0 3 * * *"')),
+  cron: v.pipe(
+    text('a cron expression'),
+    v.minLength(1, 'expected a cron expression such as "0 3 * * *"'),
+    v.rawCheck(({ dataset, addIssue }) => {
+      const problem = dataset.typed ? cronProblem(dataset.value) : null;
+      if (problem) addIssue({ message: problem });
+    }),
+  ),
   enabled: v.boolean('expected true or false'),
+  /** Overrides scheduler.missed for this job. */
+  missed: v.optional(MissedSchema),
+});
+
+/** Built-in jobs (ids from the scheduler; entries override their cron/enabled) and how missed runs are treated. */
+const SchedulerSchema = v.strictObject({
+  /** Runs missed while the machine slept or Titan was off: skip them, or run once when Titan notices. */
+  missed: MissedSchema,
+  /** Runs kept per job in the history (older ones are deleted). */
+  history: int(10, 10_000, 'how many runs of each job to keep'),
+  jobs: v.array(JobSchema, 'expected a list of jobs'),
 });
 
 export const CHAT_TOOLS = [
@@ -216,7 +240,7 @@ export const SettingsSchema = v.strictObject({
   embeddings: EmbeddingsSchema,
   services: ServicesSchema,
   bus: BusSchema,
-  scheduler: v.strictObject({ jobs: v.array(JobSchema, 'expected a list of jobs') }),
+  scheduler: SchedulerSchema,
   goals: GoalsSchema,
   auth: AuthSchema,
   telemetry: v.strictObject({

@@ -80,6 +80,7 @@ export class Scheduler implements JobScheduler {
   private readonly opts: SchedulerOptions;
   private readonly entries = new Map<string, Entry>();
   private readonly work = new Set<Promise<unknown>>();
+  private readonly finishing = new Map<string, Promise<RunView>>();
   private cancelTimer: (() => void) | null = null;
   private started = false;
   private closed = false;
@@ -157,6 +158,12 @@ export class Scheduler implements JobScheduler {
     const running = this.launch(entry, 'manual', null);
     await running.inserted;
     return { ...running.run, progress: [...running.run.progress] };
+  }
+
+  /** The run as it ended (and was written), or null when it is not running in this scheduler. */
+  async finished(runId: string): Promise<RunView | null> {
+    const done = this.finishing.get(runId);
+    return done ? { ...(await done) } : null;
   }
 
   /** Resolves when every run started so far has finished and been written. */
@@ -298,7 +305,9 @@ export class Scheduler implements JobScheduler {
     };
     // Set before any await: a second tick or request in the meantime sees the job as running.
     entry.running = running;
-    this.track(this.execute(entry, running, startedAt, due ?? startedAt, inserted));
+    const done = this.track(this.execute(entry, running, startedAt, due ?? startedAt, inserted));
+    this.finishing.set(run.id, done);
+    void done.finally(() => this.finishing.delete(run.id));
     return running;
   }
 

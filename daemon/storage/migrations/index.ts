@@ -7,6 +7,7 @@ import memories from './005_memories.ts';
 import fileIndex from './006_file_index.ts';
 import chat from './007_chat.ts';
 import ginFastupdate from './008_gin_fastupdate.ts';
+import scheduler from './009_scheduler.ts';
 import goals from './010_goals.ts';
 
 export interface Migration {
@@ -15,4 +16,15 @@ export interface Migration {
   sql: string;
 }
 
-export const migrations: Migration[] = [core, bus, embeddingCache, graph, memories, fileIndex, chat, ginFastupdate, goals];
+export const migrations: Migration[] = [
+  core,
+  bus,
+  embeddingCache,
+  graph,
+  memories,
+  fileIndex,
+  chat,
+  ginFastupdate,
+  scheduler,
+  goals,
+];
