@@ -231,6 +231,47 @@ const GoalsSchema = v.strictObject({
   concurrent_runs: int(1, 16, 'how many goal runs may work at once'),
 });
 
+const McpServerSchema = v.pipe(
+  v.strictObject({
+    /** Names its tools in chat: `mcp_<name>_<tool>`. */
+    name: v.pipe(
+      text('the MCP server name'),
+      v.regex(/^[A-Za-z0-9_-]{1,32}$/, 'expected an MCP server name of 1–32 letters, digits, "_" or "-"'),
+    ),
+    /** A program Titan starts and talks to over stdin/stdout (set this or `url`). */
+    command: v.optional(v.pipe(text('the command'), v.minLength(1, 'expected a command such as "npx"'))),
+    args: v.optional(v.array(text('an argument'), 'expected a list of arguments'), []),
+    /** Added to the program's environment; every value is masked in the API (keys and tokens go here). */
+    env: v.optional(v.record(v.string(), text('an environment value'), 'expected {"NAME": "value"}'), {}),
+    /** A Streamable HTTP endpoint (set this or `command`). */
+    url: v.optional(url(['http', 'https'], 'the MCP server URL')),
+    /** Sent with every HTTP request (e.g. Authorization); every value is masked in the API. */
+    headers: v.optional(v.record(v.string(), text('a header value'), 'expected {"Header": "value"}'), {}),
+    enabled: v.optional(v.boolean('expected true or false: whether to connect to this server'), true),
+    /** How long connecting and each tool call may take. */
+    timeout_ms: v.optional(int(100, 600_000, 'how long an MCP call may take, in ms'), 30_000),
+  }),
+  v.check(
+    (s) => (s.command === undefined) !== (s.url === undefined),
+    'expected either "command" (a program to start) or "url" (an HTTP endpoint) for each MCP server, not both',
+  ),
+);
+
+const McpSchema = v.strictObject({
+  /** Serve Titan's file and memory tools over MCP (`titan mcp` on stdio, POST /mcp with a token). */
+  server_enabled: v.boolean('expected true or false: whether Titan serves MCP'),
+  /** Let MCP clients run tools whose approval is "ask" (write_file, memory_forget): nobody can approve inside MCP. */
+  allow_writes: v.boolean('expected true or false: whether MCP clients may run tools that need approval'),
+  /** MCP servers whose tools the assistant may call in chat. */
+  servers: v.pipe(
+    v.array(McpServerSchema, 'expected a list of MCP servers'),
+    v.check(
+      (list) => new Set(list.map((s) => s.name)).size === list.length,
+      'expected each MCP server to have its own name',
+    ),
+  ),
+});
+
 export const SettingsSchema = v.strictObject({
   server: ServerSchema,
   folders: FoldersSchema,
@@ -242,6 +283,7 @@ export const SettingsSchema = v.strictObject({
   bus: BusSchema,
   scheduler: SchedulerSchema,
   goals: GoalsSchema,
+  mcp: McpSchema,
   auth: AuthSchema,
   telemetry: v.strictObject({
     /** OTLP/HTTP traces endpoint, e.g. http://127.0.0.1:4318/v1/traces; null keeps tracing off. */
@@ -263,6 +305,12 @@ export const SECRET_PATHS = [
   'services.redis.cluster.password',
   'bus.snapshots.secret_access_key',
 ] as const;
+
+/**
+ * Lists whose entries carry maps of secrets (an MCP server's env and headers hold tokens under any name): every value
+ * is masked, and a masked value sent back keeps the one of the entry with the same `name`.
+ */
+export const SECRET_MAPS = [{ list: 'mcp.servers', fields: ['env', 'headers'] }] as const;
 
 /** Keys (dotted paths) read once at start-up: changing them through the API takes effect after a restart. */
 export const RESTART_KEYS = ['server', 'services', 'embeddings', 'telemetry', 'bus.grpc', 'bus.snapshots'] as const;

@@ -1,6 +1,6 @@
 // Keeps secrets out of API responses and logs: masks them on the way out, restores them when a masked value comes back.
 import type { Settings } from './schema.ts';
-import { SECRET_PATHS } from './schema.ts';
+import { SECRET_MAPS, SECRET_PATHS } from './schema.ts';
 
 export const MASK = '********';
 
@@ -35,6 +35,25 @@ function maskUrlPassword(raw: string): string {
   }
 }
 
+/** Each map of secrets in the settings (see SECRET_MAPS), with the name of the list entry that holds it. */
+function secretMaps(s: unknown): { list: string; name: unknown; field: string; map: Json }[] {
+  const out: { list: string; name: unknown; field: string; map: Json }[] = [];
+  for (const { list, fields } of SECRET_MAPS) {
+    const entries = getPath(s, list);
+    if (!Array.isArray(entries)) continue;
+    for (const entry of entries) {
+      if (!entry || typeof entry !== 'object') continue;
+      for (const field of fields) {
+        const map = (entry as Json)[field];
+        if (map && typeof map === 'object' && !Array.isArray(map)) {
+          out.push({ list, name: (entry as Json).name, field, map: map as Json });
+        }
+      }
+    }
+  }
+  return out;
+}
+
 /** A deep copy with every secret replaced by MASK (empty secrets stay empty so the UI can say "not set"). */
 export function maskSettings(s: Settings): Settings {
   const out = structuredClone(s);
@@ -43,6 +62,9 @@ export function maskSettings(s: Settings): Settings {
     if (typeof val === 'string' && val !== '') setPath(out, p, MASK);
   }
   for (const p of urlPaths(out)) setPath(out, p, maskUrlPassword(getPath(out, p) as string));
+  for (const { map } of secretMaps(out)) {
+    for (const [k, val] of Object.entries(map)) if (typeof val === 'string' && val !== '') map[k] = MASK;
+  }
   return out;
 }
 
@@ -65,6 +87,11 @@ export function unmaskSettings(incoming: unknown, current: Settings): unknown {
       // not a URL: the schema will say so
     }
   }
+  const kept = secretMaps(current);
+  for (const { list, name, field, map } of secretMaps(out)) {
+    const old = kept.find((m) => m.list === list && m.name === name && m.field === field)?.map;
+    for (const [k, val] of Object.entries(map)) if (val === MASK && typeof old?.[k] === 'string') map[k] = old[k];
+  }
   return out;
 }
 
@@ -82,6 +109,9 @@ export function secretValues(s: Settings): string[] {
     } catch {
       // ignore
     }
+  }
+  for (const { map } of secretMaps(s)) {
+    for (const val of Object.values(map)) if (typeof val === 'string' && val.length >= 4) values.push(val);
   }
   return values;
 }
