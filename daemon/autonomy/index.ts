@@ -1,5 +1,6 @@
 // Opens the autonomy features in dependency order — each one may use the handles (deps.services) of those before it.
 import { openGoals } from './goals/index.ts';
+import { openPlugins } from './plugins/index.ts';
 import { openScheduler } from './scheduler/index.ts';
 import type { AutonomyDeps, Feature } from './types.ts';
 
@@ -10,6 +11,7 @@ const FEATURES: ((deps: AutonomyDeps) => Promise<Feature>)[] = [
   // notifications → scheduler → goals → reflection → plugins → mcp → triggers (added as they land)
   openScheduler,
   openGoals,
+  openPlugins,
 ];
 
 export async function openAutonomy(deps: AutonomyDeps): Promise<Feature[]> {

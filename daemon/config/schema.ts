@@ -272,6 +272,28 @@ const McpSchema = v.strictObject({
   ),
 });
 
+const PluginsSchema = v.strictObject({
+  /** Whether plugins run at all; off stops every plugin process and withdraws their tools. */
+  enabled: v.boolean('expected true or false: whether plugins run'),
+  /** Folders holding one folder per plugin, besides `<data dir>/plugins` (always read); relative to the working directory. */
+  dirs: v.array(
+    v.pipe(text('a folder path'), v.minLength(1, 'expected a non-empty folder path')),
+    'expected a list of folder paths',
+  ),
+  /** Plugins turned off by the user (by name): not started until enabled again. */
+  disabled: v.array(text('a plugin name'), 'expected a list of plugin names'),
+  /** Reload a plugin when its folder changes (manifest or code). */
+  watch: v.boolean('expected true or false: whether to reload plugins when their files change'),
+  call_timeout_ms: int(100, 600_000, 'how long a plugin tool call may take, in ms'),
+  event_timeout_ms: int(100, 600_000, 'how long a plugin may take to handle one event, in ms'),
+  start_timeout_ms: int(100, 120_000, 'how long a plugin may take to start, in ms'),
+  memory_mb: int(16, 16_384, 'the heap limit of each plugin process in MB'),
+  max_restarts: int(0, 100, 'how many failures within the window a plugin may have before it is disabled'),
+  restart_window_s: int(1, 86_400, 'the window in seconds in which plugin failures are counted'),
+  backoff_ms: int(1, 600_000, 'the first wait before restarting a failed plugin, in ms (doubled each time)'),
+  backoff_max_ms: int(1, 3_600_000, 'the longest wait before restarting a failed plugin, in ms'),
+});
+
 export const SettingsSchema = v.strictObject({
   server: ServerSchema,
   folders: FoldersSchema,
@@ -282,6 +304,7 @@ export const SettingsSchema = v.strictObject({
   services: ServicesSchema,
   bus: BusSchema,
   scheduler: SchedulerSchema,
+  plugins: PluginsSchema,
   goals: GoalsSchema,
   mcp: McpSchema,
   auth: AuthSchema,
