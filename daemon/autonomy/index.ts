@@ -1,7 +1,9 @@
 // Opens the autonomy features in dependency order — each one may use the handles (deps.services) of those before it.
 import { openGoals } from './goals/index.ts';
+import { openNotifications } from './notifications/index.ts';
 import { openPlugins } from './plugins/index.ts';
 import { openScheduler } from './scheduler/index.ts';
+import { openTriggers } from './triggers/index.ts';
 import type { AutonomyDeps, Feature } from './types.ts';
 
 export type { AutonomyDeps, Feature } from './types.ts';
@@ -9,9 +11,11 @@ export type { AutonomyDeps, Feature } from './types.ts';
 /** Each feature is one line here; a feature that fails to open closes those already open and the error propagates. */
 const FEATURES: ((deps: AutonomyDeps) => Promise<Feature>)[] = [
   // notifications → scheduler → goals → reflection → plugins → mcp → triggers (added as they land)
+  openNotifications,
   openScheduler,
   openGoals,
   openPlugins,
+  openTriggers,
 ];
 
 export async function openAutonomy(deps: AutonomyDeps): Promise<Feature[]> {

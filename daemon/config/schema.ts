@@ -294,6 +294,60 @@ const PluginsSchema = v.strictObject({
   backoff_max_ms: int(1, 3_600_000, 'the longest wait before restarting a failed plugin, in ms'),
 });
 
+export const TRIGGER_TOPICS = ['chat.v1', 'fs.v1', 'system.v1', 'plugin.v1'] as const;
+
+const TriggerActionSchema = v.variant(
+  'type',
+  [
+    /** Ingest the event's file (fs.v1) into memory and wait for it. */
+    v.strictObject({ type: v.literal('ingest') }),
+    /** The assistant reacts in a new conversation and a notification opens it; `message` is said to it first. */
+    v.strictObject({ type: v.literal('notify'), message: v.optional(text('the note for the assistant')) }),
+    /** Starts a run of a goal. */
+    v.strictObject({
+      type: v.literal('goal'),
+      goal_id: v.pipe(text('the goal id'), v.minLength(1, 'expected the id of the goal to start')),
+    }),
+    /** Calls a plugin's tool; string values in `arguments` may hold {{path}}, {{name}}, {{event_type}}, {{topic}}. */
+    v.strictObject({
+      type: v.literal('plugin_tool'),
+      plugin: v.pipe(text('the plugin name'), v.minLength(1, 'expected the name of the plugin')),
+      tool: v.pipe(text('the tool name'), v.minLength(1, 'expected the name of the plugin tool')),
+      arguments: v.optional(v.record(v.string(), v.unknown(), 'expected the tool arguments as a JSON object')),
+    }),
+  ],
+  'expected an action {"type": …} of type "ingest", "notify", "goal" (with "goal_id") or "plugin_tool" (with "plugin" and "tool")',
+);
+
+const TriggerRuleSchema = v.strictObject({
+  id: v.pipe(
+    text('a rule id'),
+    v.regex(/^[a-z0-9][a-z0-9-]*$/, 'expected a rule id of lowercase letters, digits and dashes'),
+  ),
+  enabled: v.boolean('expected true or false: whether the rule fires'),
+  topic: v.picklist(TRIGGER_TOPICS, `expected the topic the rule listens to: one of ${TRIGGER_TOPICS.join(', ')}`),
+  /** Exact ("file.created") or a glob ("file.*", "*"). */
+  event_type: v.pipe(
+    text('an event type'),
+    v.regex(/^[a-z0-9_.*?]+$/, 'expected an event type such as "file.created" or a glob such as "file.*"'),
+  ),
+  /** Matched (case-insensitively) against the event's path: relative to its folder ("Downloads/a.pdf"), to home, or absolute. */
+  path_glob: v.optional(
+    v.pipe(text('a path glob'), v.minLength(1, 'expected a path glob such as "Downloads/**/*.pdf", or leave it out')),
+  ),
+  action: TriggerActionSchema,
+});
+
+const TriggersSchema = v.strictObject({
+  rules: v.pipe(
+    v.array(TriggerRuleSchema, 'expected a list of trigger rules'),
+    v.check(
+      (list) => new Set(list.map((r) => r.id)).size === list.length,
+      'expected each trigger rule to have its own id',
+    ),
+  ),
+});
+
 export const SettingsSchema = v.strictObject({
   server: ServerSchema,
   folders: FoldersSchema,
@@ -304,6 +358,7 @@ export const SettingsSchema = v.strictObject({
   services: ServicesSchema,
   bus: BusSchema,
   scheduler: SchedulerSchema,
+  triggers: TriggersSchema,
   plugins: PluginsSchema,
   goals: GoalsSchema,
   mcp: McpSchema,

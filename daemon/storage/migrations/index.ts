@@ -9,6 +9,7 @@ import chat from './007_chat.ts';
 import ginFastupdate from './008_gin_fastupdate.ts';
 import scheduler from './009_scheduler.ts';
 import goals from './010_goals.ts';
+import notifications from './011_notifications.ts';
 
 export interface Migration {
   version: number;
@@ -27,4 +28,5 @@ export const migrations: Migration[] = [
   ginFastupdate,
   scheduler,
   goals,
+  notifications,
 ];
