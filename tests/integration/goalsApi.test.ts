@@ -251,6 +251,33 @@ function goalsSuite(name: string, engines: () => Promise<Engines>) {
       expect(((await call(`/api/goals/${goalId}`)).body as Body).running_run_id).toBeNull();
     });
 
+    it('runs a scheduled goal as a scheduler job of kind goal, and unschedules it with the goal', async () => {
+      const created = await call('/api/goals', {
+        method: 'POST',
+        json: { title: 'Nightly check', instructions: 'Check the Desktop.', schedule: '0 3 * * *' },
+      });
+      const id = String(created.body.id);
+      const jobId = `goal-${id.toLowerCase()}`;
+      const job = async () => await call(`/api/scheduler/jobs/${jobId}`);
+      expect((await job()).body.job).toMatchObject({ kind: 'goal', cron: '0 3 * * *', enabled: true });
+
+      model.script({ reply: { text: 'All quiet tonight.' } });
+      const ran = await call(`/api/scheduler/jobs/${jobId}/run?wait=true`, { method: 'POST' });
+      expect(ran.status).toBe(200);
+      expect(ran.body.run).toMatchObject({ status: 'ok', output: { summary: 'done: All quiet tonight.' } });
+      const [run] = (await call(`/api/goals/${id}/runs`)).body.items as Body[];
+      expect(run).toMatchObject({ status: 'done', trigger: { kind: 'schedule' }, answer: 'All quiet tonight.' });
+
+      await call(`/api/goals/${id}`, { method: 'PATCH', json: { enabled: false, schedule: '30 3 * * *' } });
+      expect((await job()).body.job).toMatchObject({ cron: '30 3 * * *', enabled: false });
+      await call(`/api/goals/${id}`, { method: 'PATCH', json: { schedule: null } });
+      expect((await job()).status).toBe(404);
+      await call(`/api/goals/${id}`, { method: 'PATCH', json: { schedule: '0 4 * * *' } });
+      expect((await job()).status).toBe(200);
+      expect((await call(`/api/goals/${id}`, { method: 'DELETE' })).status).toBe(204);
+      expect((await job()).status).toBe(404);
+    });
+
     it('checks goals: known tools, a usable cron, budgets; edits, lists and deletes with the history', async () => {
       const unknownTool = await call('/api/goals', {
         method: 'POST',
