@@ -4,11 +4,15 @@ import { type Key, lang, setLang, t } from './i18n/index.ts';
 import { api, setUnauthorizedHandler, token } from './lib/api.ts';
 import { go, route, type Screen } from './lib/route.ts';
 import { toggleTheme } from './lib/theme.ts';
+import { Bell } from './notifications/Bell.tsx';
 import { Login } from './screens/Login.tsx';
 
 const ChatScreen = lazy(() => import('./screens/Chat.tsx'));
 const FilesScreen = lazy(() => import('./screens/Files.tsx'));
 const MemoryScreen = lazy(() => import('./screens/Memory.tsx'));
+const GoalsScreen = lazy(() => import('./screens/Goals.tsx'));
+const SchedulerScreen = lazy(() => import('./screens/Scheduler.tsx'));
+const PluginsScreen = lazy(() => import('./screens/Plugins.tsx'));
 const ConsoleScreen = lazy(() => import('./screens/Console.tsx'));
 const SettingsScreen = lazy(() => import('./screens/Settings.tsx'));
 
@@ -16,6 +20,9 @@ const NAV: { screen: Screen; label: Key }[] = [
   { screen: 'chat', label: 'nav.chat' },
   { screen: 'files', label: 'nav.files' },
   { screen: 'memory', label: 'nav.memory' },
+  { screen: 'goals', label: 'nav.goals' },
+  { screen: 'scheduler', label: 'nav.scheduler' },
+  { screen: 'plugins', label: 'nav.plugins' },
   { screen: 'console', label: 'nav.console' },
   { screen: 'settings', label: 'nav.settings' },
 ];
@@ -56,6 +63,7 @@ export function App() {
             )}
           </For>
           <div class="md:mt-auto flex md:flex-col gap-1">
+            <Bell />
             <button
               type="button"
               class="px-2 py-1 rounded hover:bg-blue-700 text-left"
@@ -96,6 +104,15 @@ export function App() {
             </Match>
             <Match when={route().screen === 'memory'}>
               <MemoryScreen />
+            </Match>
+            <Match when={route().screen === 'goals'}>
+              <GoalsScreen />
+            </Match>
+            <Match when={route().screen === 'scheduler'}>
+              <SchedulerScreen />
+            </Match>
+            <Match when={route().screen === 'plugins'}>
+              <PluginsScreen />
             </Match>
             <Match when={route().screen === 'console'}>
               <ConsoleScreen />

@@ -1,8 +1,8 @@
 // Hash routes (#/chat, #/files?path=…): the daemon serves one page, and links survive reloads and the PWA's start.
 import { createSignal } from 'solid-js';
 
-export type Screen = 'chat' | 'files' | 'memory' | 'console' | 'settings';
-const SCREENS: Screen[] = ['chat', 'files', 'memory', 'console', 'settings'];
+export type Screen = 'chat' | 'files' | 'memory' | 'goals' | 'scheduler' | 'plugins' | 'console' | 'settings';
+const SCREENS: Screen[] = ['chat', 'files', 'memory', 'goals', 'scheduler', 'plugins', 'console', 'settings'];
 
 function parse(): { screen: Screen; params: URLSearchParams } {
   const [path = '', query = ''] = location.hash.replace(/^#\/?/, '').split('?');
