@@ -3,10 +3,11 @@
 // the unattended tool rule, readable cron errors, run history, 409 on an overlapping run, goal jobs not editable here.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { SchedulerFeature } from '../../daemon/autonomy/scheduler/index.ts';
 import type { JobOutput } from '../../daemon/autonomy/types.ts';
 import { startDaemon, type TestDaemon } from '../helpers/daemon.ts';
+import { testBuckets } from '../helpers/s3Buckets.ts';
 import { serverEngines } from '../helpers/serverEngines.ts';
 
 type Body = Record<string, unknown>;
@@ -258,3 +259,37 @@ function schedulerApiSuite(name: string, engines: () => Promise<Engines>) {
 schedulerApiSuite('embedded engines', async () => ({ settings: {}, cleanup: async () => {} }));
 
 schedulerApiSuite('Redis + Postgres + Neo4j', () => serverEngines(6));
+
+describe('scheduler API: bus-snapshot with snapshots on', () => {
+  const { s3 } = inject('services');
+  const buckets = testBuckets(s3);
+  let d: TestDaemon | undefined;
+  afterAll(async () => {
+    await d?.stop();
+    await buckets.removeAll();
+  });
+
+  it('writes the new bus events to the bucket and says how many, by topic', async () => {
+    const bucket = await buckets.create();
+    const snapshots = {
+      interval_min: 1440,
+      endpoint: s3.url,
+      bucket,
+      region: s3.region,
+      access_key_id: s3.accessKeyId,
+      secret_access_key: s3.secretAccessKey,
+      force_path_style: true,
+    };
+    d = await startDaemon({ bus: { snapshots } });
+    const token = await d.login();
+    await d.titan.bus.publish('system.v1', 'test.ping', { n: 1 }, { source: 'test' });
+    const res = await d.request('/api/scheduler/jobs/bus-snapshot/run?wait=true', { method: 'POST', token });
+    const run = ((await res.json()) as { run: Body }).run;
+    expect(run.status).toBe('ok');
+    const summary = (run.output as JobOutput).summary;
+    expect(summary).toMatch(
+      new RegExp(`^bus snapshot to bucket "${bucket}": wrote \\d+ new events? \\(.*system\\.v1 \\d+`),
+    );
+    expect((await buckets.keys(bucket)).length).toBeGreaterThan(0);
+  });
+});

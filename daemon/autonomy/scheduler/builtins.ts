@@ -87,9 +87,13 @@ async function busSnapshot(deps: AutonomyDeps): Promise<JobOutput> {
   const counts = await deps.snapshots.run();
   const total = Object.values(counts).reduce((a, b) => a + b, 0);
   const bucket = deps.settings.get().bus.snapshots.bucket;
-  const parts = Object.entries(counts)
-    .filter(([, n]) => n > 0)
-    .map(([topic, n]) => `${topic} ${n}`);
+  // Counts come per stream key ("titan:{fs.v1}:low"): a user thinks in topics.
+  const byTopic = new Map<string, number>();
+  for (const [key, n] of Object.entries(counts)) {
+    const topic = /\{([^}]+)\}/.exec(key)?.[1] ?? key;
+    if (n > 0) byTopic.set(topic, (byTopic.get(topic) ?? 0) + n);
+  }
+  const parts = [...byTopic].map(([topic, n]) => `${topic} ${n}`);
   return {
     summary:
       total === 0
