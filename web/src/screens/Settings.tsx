@@ -11,6 +11,7 @@ import { parseProblems } from '../settings/problems.ts';
 import { Problems, RestartBadge } from '../settings/Row.tsx';
 import { SaveStatus } from '../settings/SaveStatus.tsx';
 import { getIn, knownPaths, pathKey, type SchemaInfo, setIn } from '../settings/schema.ts';
+import { UpdateCheck } from '../settings/UpdateCheck.tsx';
 
 type Json = Record<string, unknown>;
 const copy = (v: unknown) => (v === undefined ? undefined : JSON.parse(JSON.stringify(v)));
@@ -131,6 +132,9 @@ export default function SettingsScreen() {
           </Form.Provider>
         </Show>
       </form>
+      <div class="grid gap-3 my-3 md:grid-cols-2" data-settings-extras>
+        <UpdateCheck />
+      </div>
     </section>
   );
 }
