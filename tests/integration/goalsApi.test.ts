@@ -213,6 +213,16 @@ function goalsSuite(name: string, engines: () => Promise<Engines>) {
       expect(granted.run.status).toBe('done');
       expect(granted.steps.find((s) => s.kind === 'observation')).toMatchObject({ ok: true });
       expect(readFileSync(join(desk, 'report.txt'), 'utf8')).toBe('weekly report');
+      // The grant and both calls are in the audit trail.
+      const audit = (await call(`/api/logs/audit?q=${goalId}`)).body.lines as Body[];
+      expect(audit).toContainEqual(
+        expect.objectContaining({ event: 'goal.update', goal_id: goalId, allowed_tools: ['write_file'] }),
+      );
+      const calls = audit.filter((l) => l.event === 'chat.tool' && l.who === `goal:${goalId}`);
+      expect(calls.map((l) => [l.tool, l.outcome, l.code ?? null])).toEqual([
+        ['write_file', 'ok', null],
+        ['write_file', 'error', 'not_allowed'],
+      ]);
 
       const settings = (await call('/api/settings')).body;
       const chat = settings.chat as { tools: Record<string, string> };

@@ -34,6 +34,11 @@ export async function openGoals(deps: AutonomyDeps): Promise<Feature> {
     concurrentRuns: () => deps.settings.get().goals.concurrent_runs,
     now: deps.now,
     onError: (err, what) => log.error({ err: (err as Error).message }, `${what} failed`),
+    onFinished: (run) =>
+      log.info(
+        { goal_id: run.goal_id, run_id: run.id, status: run.status, steps: run.steps, tokens: run.tokens },
+        'goal run finished',
+      ),
   });
   const service = new GoalService({
     store,
@@ -44,6 +49,7 @@ export async function openGoals(deps: AutonomyDeps): Promise<Feature> {
       const { max_steps, max_tokens } = deps.settings.get().goals;
       return { max_steps, max_tokens };
     },
+    audit: (record) => deps.logs.audit.info(record, record.event),
   });
   deps.services.goals = runner;
 

@@ -31,6 +31,8 @@ export interface GoalRunnerOptions {
   concurrentRuns: () => number;
   now: () => number;
   onError: (err: unknown, what: string) => void;
+  /** Told of every run that ended, as stored (the daemon logs it). */
+  onFinished?: (run: GoalRun) => void;
 }
 
 interface ActiveRun {
@@ -151,6 +153,7 @@ export class GoalRunner implements GoalStarter {
       tokens: finished.tokens,
       summary: finished.summary,
     });
+    this.o.onFinished?.(finished);
     if (finished.status === 'done' && finished.answer?.trim()) await this.remember(goal, finished);
     return finished;
   }

@@ -17,7 +17,26 @@ export interface GoalServiceOptions {
   scheduler: () => JobScheduler | undefined;
   /** A new goal's budget when it names none (settings `goals`). */
   defaults: () => Budget;
+  /** The audit trail: what unattended work may do is the user's decision, so every change is kept. */
+  audit: (record: GoalAuditRecord) => void;
 }
+
+export interface GoalAuditRecord {
+  event: 'goal.create' | 'goal.update' | 'goal.delete';
+  goal_id: string;
+  title?: string;
+  schedule?: string | null;
+  allowed_tools?: string[];
+  enabled?: boolean;
+}
+
+const audited = (g: Goal) => ({
+  goal_id: g.id,
+  title: g.title,
+  schedule: g.schedule,
+  allowed_tools: g.allowed_tools,
+  enabled: g.enabled,
+});
 
 export type GoalInput = Omit<NewGoal, 'budget' | 'schedule' | 'allowed_tools' | 'enabled'> & {
   schedule?: string | null;
@@ -43,6 +62,7 @@ export class GoalService {
       enabled: input.enabled ?? true,
     };
     const created = await this.o.store.create(goal);
+    this.o.audit({ event: 'goal.create', ...audited(created) });
     syncJob(this.o.scheduler(), this.o.runner, created);
     return created;
   }
@@ -57,6 +77,7 @@ export class GoalService {
       ...(budget ? { budget: { ...current.budget, ...budget } } : {}),
     };
     const updated = await this.o.store.update(id, patch);
+    this.o.audit({ event: 'goal.update', ...audited(updated) });
     syncJob(this.o.scheduler(), this.o.runner, updated);
     return updated;
   }
@@ -67,6 +88,7 @@ export class GoalService {
     const running = this.o.runner.runningOf(id);
     if (running) await this.o.runner.cancel(id, running).catch(() => {});
     await this.o.store.delete(id);
+    this.o.audit({ event: 'goal.delete', goal_id: id });
     syncJob(this.o.scheduler(), this.o.runner, { id });
   }
 
