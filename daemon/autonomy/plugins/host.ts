@@ -36,6 +36,8 @@ export interface PluginView {
   tools: { name: string; tool: string; description: string; risk: 'read' | 'write'; parameters: unknown }[];
 }
 
+const USER_OFF = 'turned off by the user';
+
 type StatusListener = (name: string, e: SupervisorEvent | { type: 'invalid'; reason: string }) => void;
 
 export class PluginHost implements PluginToolCaller {
@@ -141,7 +143,7 @@ export class PluginHost implements PluginToolCaller {
     });
     if (this.settings.disabled.includes(manifest.name)) {
       entry.supervisor.status = 'disabled';
-      entry.supervisor.reason = 'turned off by the user';
+      entry.supervisor.reason = USER_OFF;
       return;
     }
     await entry.supervisor.start();
@@ -258,13 +260,30 @@ export class PluginHost implements PluginToolCaller {
     const current = this.deps.settings.get();
     const disabled = current.plugins.disabled.filter((n) => n !== name).concat(enabled ? [] : [name]);
     if (disabled.join() !== current.plugins.disabled.join()) {
+      // Settings listeners call applyDisabled too; both calls end in the same state.
       this.deps.settings.update({ ...current, plugins: { ...current.plugins, disabled } });
     }
-    if (entry.supervisor) {
-      if (enabled) await entry.supervisor.enable();
-      else await entry.supervisor.stop('disabled', 'turned off by the user');
-    }
+    await this.applyDisabled(enabled ? [name] : []);
     return this.view(entry);
+  }
+
+  /**
+   * Brings the plugins in line with settings `plugins.disabled`: listed ones are stopped; ones no longer listed that
+   * the user had turned off start again, as do those named in `retry` (disabled after failures).
+   */
+  async applyDisabled(retry: string[] = []): Promise<void> {
+    const off = new Set(this.settings.disabled);
+    await Promise.all(
+      [...this.entries.values()].map(async (entry) => {
+        const sup = entry.supervisor;
+        if (!sup) return;
+        if (off.has(entry.name)) {
+          await sup.stop('disabled', USER_OFF);
+        } else if ((sup.status === 'disabled' && sup.reason === USER_OFF) || retry.includes(entry.name)) {
+          await sup.enable();
+        }
+      }),
+    );
   }
 
   async close(): Promise<void> {

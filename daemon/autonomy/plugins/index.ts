@@ -30,6 +30,11 @@ export async function openPlugins(deps: AutonomyDeps): Promise<PluginsFeature> {
     await host.scan();
     await events.sync();
   };
+  const stopSettings = deps.settings.onChange((next, prev) => {
+    const [a, b] = [next.plugins, prev.plugins];
+    if (a.enabled !== b.enabled || a.dirs.join('\n') !== b.dirs.join('\n')) void rescan();
+    else if (a.disabled.join() !== b.disabled.join()) void host.applyDisabled();
+  });
 
   return {
     name: 'plugins',
@@ -44,6 +49,7 @@ export async function openPlugins(deps: AutonomyDeps): Promise<PluginsFeature> {
     },
     async close() {
       watcher?.close();
+      stopSettings();
       stopListening();
       await events.close();
       await host.close();

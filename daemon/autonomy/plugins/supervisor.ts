@@ -42,6 +42,8 @@ export class Supervisor {
   private readonly opts: SupervisorOptions;
   private readonly now: () => number;
   private exited: (() => void) | null = null;
+  private starting: Promise<void> | null = null;
+  private stopping: Promise<void> | null = null;
 
   constructor(opts: SupervisorOptions) {
     this.opts = opts;
@@ -53,9 +55,17 @@ export class Supervisor {
   }
 
   /** Starts the process; resolves once it is ready or has failed (then it waits for its restart or is disabled). */
-  async start(): Promise<void> {
+  start(): Promise<void> {
     this.clearTimer();
-    if (this.proc?.alive) return;
+    if (this.starting) return this.starting;
+    if (this.proc?.alive) return Promise.resolve();
+    this.starting = this.launch().finally(() => {
+      this.starting = null;
+    });
+    return this.starting;
+  }
+
+  private async launch(): Promise<void> {
     this.status = 'starting';
     this.reason = null;
     const policy = this.opts.policy();
@@ -77,7 +87,14 @@ export class Supervisor {
   }
 
   /** Stops the process on purpose (disable, reload, shutdown): not counted as a failure. */
-  async stop(status: 'disabled' | 'starting' = 'disabled', reason: string | null = null): Promise<void> {
+  stop(status: 'disabled' | 'starting' = 'disabled', reason: string | null = null): Promise<void> {
+    this.stopping ??= this.halt(status, reason).finally(() => {
+      this.stopping = null;
+    });
+    return this.stopping;
+  }
+
+  private async halt(status: 'disabled' | 'starting', reason: string | null): Promise<void> {
     this.clearTimer();
     const proc = this.proc;
     this.proc = null;
