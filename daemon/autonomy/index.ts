@@ -1,5 +1,6 @@
 // Opens the autonomy features in dependency order — each one may use the handles (deps.services) of those before it.
 import { openGoals } from './goals/index.ts';
+import { openMcp } from './mcp/index.ts';
 import { openNotifications } from './notifications/index.ts';
 import { openPlugins } from './plugins/index.ts';
 import { openScheduler } from './scheduler/index.ts';
@@ -15,6 +16,7 @@ const FEATURES: ((deps: AutonomyDeps) => Promise<Feature>)[] = [
   openScheduler,
   openGoals,
   openPlugins,
+  openMcp,
   openTriggers,
 ];
 
