@@ -3,6 +3,7 @@ import { openGoals } from './goals/index.ts';
 import { openMcp } from './mcp/index.ts';
 import { openNotifications } from './notifications/index.ts';
 import { openPlugins } from './plugins/index.ts';
+import { openReflection } from './reflection/index.ts';
 import { openScheduler } from './scheduler/index.ts';
 import { openTriggers } from './triggers/index.ts';
 import type { AutonomyDeps, Feature } from './types.ts';
@@ -15,6 +16,7 @@ const FEATURES: ((deps: AutonomyDeps) => Promise<Feature>)[] = [
   openNotifications,
   openScheduler,
   openGoals,
+  openReflection,
   openPlugins,
   openMcp,
   openTriggers,
