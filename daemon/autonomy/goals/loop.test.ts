@@ -5,10 +5,10 @@ import * as v from 'valibot';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type FakeModelServer, start } from '../../../tests/fake-model/server.ts';
 import type { ToolAuditRecord } from '../../chat/agentTools.ts';
-import { createModelClient } from '../../chat/model.ts';
 import type { ChatTool } from '../../chat/types.ts';
 import { unattendedTools } from './access.ts';
 import { type LoopOptions, runGoalLoop } from './loop.ts';
+import { fakeModelClient } from './testModel.ts';
 import type { StepInput } from './types.ts';
 
 interface Harness {
@@ -47,17 +47,7 @@ function harness(server: FakeModelServer, granted: string[] = []): Harness {
   const controller = new AbortController();
   const steps: Harness['steps'] = [];
   const audits: ToolAuditRecord[] = [];
-  const model = createModelClient(
-    () => ({
-      provider: 'openai-compatible',
-      base_url: server.url,
-      api_key: '',
-      model: 'fake-chat',
-      temperature: 0,
-      max_tokens: 256,
-    }),
-    { maxAttempts: 1 },
-  );
+  const model = fakeModelClient(server);
   const opts: LoopOptions = {
     model,
     tools: unattendedTools(

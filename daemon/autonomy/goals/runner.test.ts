@@ -4,12 +4,12 @@
 import * as v from 'valibot';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { type FakeModelServer, start } from '../../../tests/fake-model/server.ts';
-import { createModelClient } from '../../chat/model.ts';
 import { openToolsFixture, type ToolsFixture } from '../../chat/tools/toolsFixture.ts';
 import type { ChatTool } from '../../chat/types.ts';
 import { GoalRunner } from './runner.ts';
 import { goalJob } from './schedule.ts';
 import { GoalStore } from './store.ts';
+import { fakeModelClient } from './testModel.ts';
 import type { Goal } from './types.ts';
 
 describe('GoalRunner', () => {
@@ -57,14 +57,7 @@ describe('GoalRunner', () => {
     published.length = 0;
     runner = new GoalRunner({
       store,
-      model: createModelClient(() => ({
-        provider: 'openai-compatible',
-        base_url: server.url,
-        api_key: '',
-        model: 'fake-chat',
-        temperature: 0,
-        max_tokens: 256,
-      })),
+      model: fakeModelClient(server),
       tools: () => [waitHere],
       policyOf: () => 'auto',
       files: fx.files,

@@ -19,8 +19,7 @@ export interface Budget {
   max_tokens: number;
 }
 
-export interface Goal {
-  id: string;
+export interface NewGoal {
   title: string;
   instructions: string;
   /** A cron expression (5 or 6 fields) when the goal runs by itself; null when it runs only when started. */
@@ -30,17 +29,12 @@ export interface Goal {
   allowed_tools: string[];
   /** A disabled goal is not run by its schedule or by triggers; it can still be started by hand. */
   enabled: boolean;
-  created_at: string;
-  updated_at: string;
 }
 
-export interface NewGoal {
-  title: string;
-  instructions: string;
-  schedule: string | null;
-  budget: Budget;
-  allowed_tools: string[];
-  enabled: boolean;
+export interface Goal extends NewGoal {
+  id: string;
+  created_at: string;
+  updated_at: string;
 }
 
 export type GoalPatch = Partial<NewGoal>;
