@@ -1,5 +1,6 @@
 // The Settings screen's extra panels in Chromium against a real daemon: "Check for update" against a local releases
-// server (an update available with its link, up to date, and a server that is gone: could not check), in English and
+// server (an update available with its link, up to date, and a server that is gone: could not check), and Run Local on
+// a machine without Docker (the embedded engines in use, what Docker would add, the buttons off), in English and
 // Russian.
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -18,6 +19,7 @@ let browser: Browser;
 let page: Page;
 let releases: Server;
 let releasesUrl: string;
+let token: string;
 /** What the releases server answers as the latest release's tag. */
 let latestTag = 'v99.1.0';
 const asked: string[] = [];
@@ -47,7 +49,7 @@ beforeAll(async () => {
     model: { provider: 'none' },
     update: { check: true, auto: false, repository: REPO, api_url: releasesUrl, cache_ttl_min: 0 },
   });
-  const token = await daemon.login();
+  token = await daemon.login();
   browser = await launchBrowser();
   page = await signedInPage(browser, `${daemon.url}/#/settings`, token, errors, '[data-update-button]');
   page.setDefaultTimeout(15_000);
@@ -63,7 +65,7 @@ const check = async (status: string) => {
   await page.waitForSelector(`[data-update-check="${status}"] [data-update-status="${status}"]`);
 };
 
-describe('check for update', () => {
+describe('settings extras: update check and Run Local', () => {
   it('shows an available update with the running and latest version and a link to the release', async () => {
     await check('available');
     expect(asked).toContain(`/repos/${REPO}/releases/latest`);
@@ -91,6 +93,28 @@ describe('check for update', () => {
     expect(await page.textContent('[data-update-status]')).toContain('not reachable');
   });
 
+  it('shows Run Local: without Docker the embedded engines in use and what Docker would add, the buttons off', async () => {
+    // These machines have no Docker engine; where one answers, the panel shows its version and the buttons work.
+    const local = (await (await daemon.request('/api/services/local', { token })).json()) as {
+      docker: { available: boolean; version: string | null };
+    };
+    if (local.docker.available) {
+      await page.waitForSelector('[data-run-local="docker"] [data-docker-version]');
+      expect(await page.textContent('[data-docker-version]')).toContain(local.docker.version ?? '');
+      return;
+    }
+    const panel = await page.waitForSelector('[data-run-local="no-docker"] [data-no-docker]');
+    const text = (await panel.textContent()) ?? '';
+    expect(text).toContain('embedded engines');
+    expect(text).toContain('Neo4j');
+    expect(await page.isDisabled('[data-run-local-up]')).toBe(true);
+    expect(await page.isDisabled('[data-run-local-down]')).toBe(true);
+    const res = await daemon.request('/api/services/local/up', { method: 'POST', json: {}, token });
+    expect(res.status).toBe(409);
+    await page.$eval('[data-run-local]', (el) => el.scrollIntoView());
+    await page.screenshot({ path: join(SHOTS, 'settings-runlocal.png') });
+  });
+
   it('is in Russian with no English string of its own', async () => {
     const en = JSON.parse(readFileSync(join(I18N, 'en', 'system.json'), 'utf8')) as Record<string, string>;
     const english = Object.values(en)
@@ -110,6 +134,19 @@ describe('check for update', () => {
     // The reason after the colon is the daemon's own sentence; the panel's words are all Russian.
     const panel = text.split('Не удалось проверить обновления')[0] ?? '';
     expect(english.filter((s) => panel.includes(s))).toEqual([]);
+    await page.waitForSelector('[data-run-local]:not([data-run-local="loading"])');
+    // Run Local's text but the daemon's reason (after "Причина:").
+    const local = await page.$eval('[data-run-local]', (el) => {
+      const copy = el.cloneNode(true) as HTMLElement;
+      for (const p of copy.querySelectorAll('p')) if (p.textContent?.startsWith('Причина:')) p.remove();
+      return copy.textContent ?? '';
+    });
+    expect(local).toMatch(/встроенные движки|Docker .* работает/);
+    expect(english.filter((s) => local.includes(s))).toEqual([]);
+    await page.setViewportSize({ width: 390, height: 800 });
+    await page.$eval('[data-settings-extras]', (el) => el.scrollIntoView());
+    await page.screenshot({ path: join(SHOTS, 'settings-extras-ru-narrow.png') });
+    await page.setViewportSize({ width: 1280, height: 800 });
     await page.evaluate(() => localStorage.setItem('titan.lang', 'en'));
     expect(errors).toEqual([]);
   });

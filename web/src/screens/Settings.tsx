@@ -9,6 +9,7 @@ import { Field } from '../settings/Field.tsx';
 import { ObjectBody } from '../settings/ObjectField.tsx';
 import { parseProblems } from '../settings/problems.ts';
 import { Problems, RestartBadge } from '../settings/Row.tsx';
+import { RunLocal } from '../settings/RunLocal.tsx';
 import { SaveStatus } from '../settings/SaveStatus.tsx';
 import { getIn, knownPaths, pathKey, type SchemaInfo, setIn } from '../settings/schema.ts';
 import { UpdateCheck } from '../settings/UpdateCheck.tsx';
@@ -134,6 +135,7 @@ export default function SettingsScreen() {
       </form>
       <div class="grid gap-3 my-3 md:grid-cols-2" data-settings-extras>
         <UpdateCheck />
+        <RunLocal />
       </div>
     </section>
   );

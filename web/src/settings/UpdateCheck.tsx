@@ -82,7 +82,9 @@ export function UpdateCheck() {
                   <p class="m-0 text-gray-600 dark:text-gray-400">{t('update.disabled')}</p>
                 </Match>
                 <Match when={a().status === 'unknown'}>
-                  <p class="m-0 text-amber-700 dark:text-amber-300">{t('update.unknown', { reason: a().message })}</p>
+                  <p class="m-0 text-amber-700 dark:text-amber-300">
+                    {t('update.unknown', { reason: a().message.replace(/^could not check for updates:\s*/i, '') })}
+                  </p>
                 </Match>
               </Switch>
             </div>
