@@ -2,6 +2,8 @@
 // the missed-run policies after sleep and after the daemon was off, manual runs, cancellation, bounded history.
 import pino from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { BusEvent } from '../../../bus/event.ts';
+import { systemMemory } from '../../../memory/systemEvents.ts';
 import { openTestDb, type TestDb } from '../../../tests/helpers/memoryDb.ts';
 import type { JobOutput, JobRunContext } from '../types.ts';
 import { ManualClock } from './manualClock.ts';
@@ -107,6 +109,15 @@ describe('scheduler', () => {
     expect(runs[0]?.duration_ms).toBe(0);
     expect(h.scheduler.state(job.id)?.next_run_at).toBe('2026-03-10T13:00:00.000Z');
     expect(h.events.filter((e) => e.type === 'job.finished').map((e) => e.payload.status)).toEqual(['ok', 'ok', 'ok']);
+    const finished = h.events.find((e) => e.type === 'job.finished') as Harness['events'][number];
+    expect(finished.payload).toMatchObject({
+      job_id: job.id,
+      status: 'ok',
+      summary: 'ran at 2026-03-10T10:00:00.000Z',
+    });
+    // The run history keeps the outcome: the memory group is told there is nothing to remember.
+    const event = { event_id: '01J0000000000000000000000', event_type: 'job.finished', payload: finished.payload };
+    expect(systemMemory(event as unknown as BusEvent, 10_000)).toBeNull();
     await h.scheduler.close();
   });
 

@@ -360,8 +360,10 @@ export class Scheduler implements JobScheduler {
       duration_ms: run.duration_ms,
       ...(run.output ? { summary: run.output.summary } : {}),
       ...(run.error ? { error: run.error.slice(0, 2000) } : {}),
-      // Routine housekeeping is kept by the memory group as a low-importance event, the first to be collected.
-      ...(job.kind === 'builtin' ? { importance: 0.1 } : {}),
+      // The memory group keeps a system.v1 `memory` (else `summary`) text; an empty one tells it there is nothing to
+      // keep: a run's outcome lives in the run history, and what is worth remembering (a reflection, a goal's answer)
+      // the job saves itself.
+      memory: '',
     });
     return run;
   }
