@@ -335,21 +335,13 @@ function pluginsSuite(name: string, engines: () => Promise<Engines>) {
     });
 
     it('the example plugin notices a new file in Downloads and publishes a plugin.v1 notify event', async () => {
-      const group = `test-${ulid()}`;
-      let sub: Awaited<ReturnType<typeof d.titan.bus.subscribe>> | undefined;
+      let onNotify: (e: BusEvent) => void = () => {};
       const notified = new Promise<BusEvent>((resolve) => {
-        void d.titan.bus
-          .subscribe('plugin.v1', group, (e) => {
-            if (e.event_type === 'notify' && e.meta.source === 'plugin:downloads-notifier') resolve(e);
-          })
-          .then((s) => {
-            sub = s;
-          });
+        onNotify = resolve;
       });
       // The subscription exists before the file appears.
-      await new Promise<void>((resolve) => {
-        const wait = () => (sub ? resolve() : setImmediate(wait));
-        wait();
+      const sub = await d.titan.bus.subscribe('plugin.v1', `test-${ulid()}`, (e) => {
+        if (e.event_type === 'notify' && e.meta.source === 'plugin:downloads-notifier') onNotify(e);
       });
       cpSync(join(FIXTURES, 'well', 'plugin.json'), join(d.userHome, 'Downloads', 'report.json'));
       const event = await notified;
@@ -361,8 +353,26 @@ function pluginsSuite(name: string, engines: () => Promise<Engines>) {
       const recent = (await host.callTool('downloads-notifier', 'recent', { limit: 5 })) as Body;
       expect((recent.files as Body[])[0]).toMatchObject({ name: 'report.json' });
       expect(String(recent.summary)).toContain('report.json');
-      if (sub) await d.titan.bus.unsubscribe(sub);
+      await d.titan.bus.unsubscribe(sub);
     }, 60_000);
+
+    it('stops every plugin when plugins are turned off in settings, and starts them when turned on', async () => {
+      const current = (await call('/api/settings')).body as Body;
+      const plugins = current.plugins as Body;
+      const stopped = nextStatus(host, 'well', 'stopped');
+      const off = await call('/api/settings', {
+        method: 'PUT',
+        json: { ...current, plugins: { ...plugins, enabled: false } },
+      });
+      expect(off.status).toBe(200);
+      await stopped;
+      expect(d.titan.tools.list().filter((t) => t.name.startsWith('well_'))).toEqual([]);
+      const started = nextStatus(host, 'well', 'started');
+      await call('/api/settings', { method: 'PUT', json: { ...current, plugins: { ...plugins, enabled: true } } });
+      await started;
+      expect(await host.callTool('well', 'echo', { text: 'on' })).toEqual({ text: 'ON' });
+      await stillServing();
+    });
   });
 }
 
