@@ -1,9 +1,8 @@
 // Loads titan_bus.proto at run time (no generated code) and types its messages as proto-loader hands them over.
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { type GrpcObject, loadPackageDefinition, type ServiceClientConstructor } from '@grpc/grpc-js';
 import { loadSync, type Options } from '@grpc/proto-loader';
-
-export const PROTO_PATH = fileURLToPath(new URL('./titan_bus.proto', import.meta.url));
+import { assetDir } from '../../daemon/assets.ts';
 
 /** snake_case field names as in the proto, unset strings as "", and `kind` naming the oneof member that is set. */
 export const LOADER_OPTIONS: Options = { keepCase: true, longs: String, enums: String, defaults: true, oneofs: true };
@@ -47,7 +46,7 @@ export interface Delivery {
 
 /** The generated client class of titan.bus.v1.Bus; its `.service` is what a server adds. */
 export function loadBusService(): ServiceClientConstructor {
-  const root = loadPackageDefinition(loadSync(PROTO_PATH, LOADER_OPTIONS));
+  const root = loadPackageDefinition(loadSync(join(assetDir('proto'), 'titan_bus.proto'), LOADER_OPTIONS));
   const v1 = ((root.titan as GrpcObject).bus as GrpcObject).v1 as GrpcObject;
   return v1.Bus as ServiceClientConstructor;
 }

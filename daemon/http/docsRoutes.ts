@@ -1,11 +1,11 @@
 // /openapi.json and the Swagger UI at /docs, served from the swagger-ui-dist package: no CDN, works offline.
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import type { Hono } from 'hono';
+import { assetDir } from '../assets.ts';
 import type { ApiRoutes } from './routes.ts';
 
-const ASSETS: Record<string, string> = {
+export const ASSETS: Record<string, string> = {
   'swagger-ui.css': 'text/css; charset=utf-8',
   'swagger-ui-bundle.js': 'text/javascript; charset=utf-8',
   'swagger-ui-standalone-preset.js': 'text/javascript; charset=utf-8',
@@ -43,7 +43,7 @@ const CSP =
   "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; connect-src 'self'";
 
 export function docsRoutes(app: Hono, api: ApiRoutes, info: { version: string }) {
-  const dir = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
+  const dir = assetDir('swagger-ui');
   const cache = new Map<string, Buffer>();
   let spec: string | undefined;
 

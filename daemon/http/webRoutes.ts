@@ -5,8 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { serveStatic } from '@hono/node-server/serve-static';
 import type { Hono } from 'hono';
-
-export const WEB_DIST = join(import.meta.dirname, '..', '..', 'web', 'dist');
+import { assetDir } from '../assets.ts';
 
 const CSP = [
   "default-src 'self'",
@@ -23,7 +22,7 @@ const CSP = [
 ].join('; ');
 
 export function webRoutes(app: Hono, opts: { dist?: string; version: string } = { version: '' }): void {
-  const dist = opts.dist ?? WEB_DIST;
+  const dist = opts.dist ?? assetDir('web');
   const root = relative(process.cwd(), dist) || '.';
   app.use('*', async function webHeaders(c, next) {
     await next();

@@ -1,7 +1,7 @@
 // The embedded Sql engine: PGlite persisted in the data dir, with pgvector loaded.
 import { mkdirSync } from 'node:fs';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
-import { vector } from '@electric-sql/pglite-pgvector';
+import { pgliteFiles } from './pgliteAssets.ts';
 import type { Row, Sql, SqlQueryable } from './sql.ts';
 
 function wrap(db: PGlite | Transaction): SqlQueryable {
@@ -19,7 +19,7 @@ function wrap(db: PGlite | Transaction): SqlQueryable {
 /** `dir` null keeps the database in memory (tests); otherwise it persists there. */
 export async function openPgliteSql(dir: string | null): Promise<Sql> {
   if (dir) mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const db = await PGlite.create(dir ?? undefined, { extensions: { vector } });
+  const db = await PGlite.create(dir ?? undefined, await pgliteFiles());
   const base = wrap(db);
   return {
     engine: 'pglite',
