@@ -18,7 +18,7 @@ export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
 export SCARF_ANALYTICS := false
 export NODE_OPTIONS := --disable-warning=ExperimentalWarning
 
-.PHONY: help run start web deps test test-only lint format typecheck services services-down bench bench-bus bench-memory bench-api bench-chat-search bench-files bench-ui build clean hooks
+.PHONY: help run start web deps test test-only lint format typecheck services services-down bench bench-bus bench-memory bench-api bench-chat-search bench-files bench-ui bench-executable build build-all package clean hooks
 
 help:
 	@echo "make run        start Titan on the embedded engines and print its URL"
@@ -29,7 +29,9 @@ help:
 	@echo "make bench-chat-search  chat search as you type at 100,000 messages (Postgres) and 20,000 (PGlite)"
 	@echo "make bench-files  files: ingestion pages/s and MB/s, search p95, Downloads-to-searchable latency"
 	@echo "make bench-ui   chat UI in Chromium: a 100,000-message conversation (first render, scroll, heap), bundle gzip"
-	@echo "make build      typecheck and build what ships"
+	@echo "make build      typecheck, then the single executable for this platform in dist/ (make build-all: every platform it can)"
+	@echo "make package    the Linux tarball and .deb (and an AppImage when appimagetool is installed) in dist/"
+	@echo "make bench-executable  the executable's size and cold start to a healthy /api/health against node daemon/main.ts"
 
 $(LOCAL_NODE_DIR)/node:
 	@echo "System Node is $(SYS_NODE_MAJOR).x; installing $(NODE_PKG) from the npm registry into .tools/node"
@@ -105,8 +107,20 @@ bench-files: deps services
 bench-ui: deps web
 	@node bench/ui.bench.ts
 
-build: deps typecheck
-	@echo "Typecheck passed. The daemon runs from its TypeScript sources on Node $(NODE_MIN_MAJOR)+; the single executable is built by installer/ (see README)."
+# The daemon bundled with rolldown and injected with its assets into Node (single executable applications): dist/titan.
+build: deps typecheck web
+	@node installer/build.ts
+
+# Also macOS and Windows, when the npm registry has their Node binaries at this Node's version (else it says how).
+build-all: deps typecheck web
+	@node installer/build.ts --all
+
+package: build
+	@node installer/package.ts
+
+# Cold starts of the executable and of node daemon/main.ts, to a healthy /api/health (about a minute).
+bench-executable: build
+	@node bench/executable.bench.ts
 
 clean:
 	rm -rf node_modules .tools coverage reports
