@@ -31,6 +31,8 @@ step "typecheck (tsc)" tsc --noEmit -p tsconfig.json
 step "typecheck web (tsc)" tsc --noEmit -p web/tsconfig.json
 # The browser tests drive the built UI.
 step "web build (vite)" bash -c 'cd web && vite build --logLevel warn'
+# tests/integration/executable.test.ts and packages.test.ts run what this builds (and fail when it is missing).
+step "executable and packages (installer)" bash -c 'node installer/build.ts && node installer/package.ts'
 
 echo "== tests (vitest, with coverage)"
 vitest run --coverage --reporter=default --reporter=json --outputFile.json=reports/vitest.json
