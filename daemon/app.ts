@@ -43,6 +43,7 @@ import { allowedHosts, originGuard } from './http/originGuard.ts';
 import { ApiRoutes } from './http/routes.ts';
 import { settingsRoutes } from './http/settingsRoutes.ts';
 import { settingsSchemaRoute } from './http/settingsSchemaRoute.ts';
+import { updateRoutes } from './http/updateRoutes.ts';
 import { webRoutes } from './http/webRoutes.ts';
 import { Logs } from './logs/logs.ts';
 import { type Engines, openEngines } from './storage/engines.ts';
@@ -284,6 +285,7 @@ export async function createTitan(opts: TitanOptions = {}): Promise<Titan> {
   authRoutes(api, { passwords, tokens, limiter, logs });
   settingsRoutes(api, { store: settings, logs });
   settingsSchemaRoute(api);
+  updateRoutes(api, { settings, version: VERSION });
   logsRoutes(api, app, { logs });
   busRoutes(api, app, { bus, settings, logs });
   memoryRoutes(api, { memory, logs });

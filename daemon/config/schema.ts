@@ -348,6 +348,20 @@ const TriggersSchema = v.strictObject({
   ),
 });
 
+const UpdateSchema = v.strictObject({
+  /** Whether Titan may ask the releases API at all (the Settings button, GET /api/update/check); off = no network call. */
+  check: v.boolean('expected true or false: whether Titan may check for updates'),
+  /** Also check once at start, in the background; off by default so Titan never calls out unasked. */
+  auto: v.boolean('expected true or false: whether to check for updates at start'),
+  /** The GitHub repository whose latest release is compared with the running version. */
+  repository: v.pipe(
+    text('the update repository'),
+    v.regex(/^[\w.-]+\/[\w.-]+$/, 'expected the update repository as "owner/name"'),
+  ),
+  api_url: url(['http', 'https'], 'the releases API base URL'),
+  cache_ttl_min: int(0, 10_080, 'how many minutes an update answer is reused'),
+});
+
 export const SettingsSchema = v.strictObject({
   server: ServerSchema,
   folders: FoldersSchema,
@@ -367,6 +381,7 @@ export const SettingsSchema = v.strictObject({
     /** OTLP/HTTP traces endpoint, e.g. http://127.0.0.1:4318/v1/traces; null keeps tracing off. */
     otlp_endpoint: v.nullable(url(['http', 'https'], 'the OTLP traces endpoint')),
   }),
+  update: UpdateSchema,
   log_level: v.picklist(
     ['trace', 'debug', 'info', 'warn', 'error'],
     'expected a log level: trace, debug, info, warn or error',
