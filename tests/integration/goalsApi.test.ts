@@ -253,6 +253,7 @@ function goalsSuite(name: string, engines: () => Promise<Engines>) {
       const cancelled = await call(`/api/goals/${goalId}/runs/${runId}/cancel`, { method: 'POST' });
       expect(cancelled.status).toBe(200);
       expect(cancelled.body).toMatchObject({ id: runId, status: 'cancelled', steps: 0 });
+      expect(cancelled.body.summary).toBe('Stopped after 0 tool steps: cancelled by the user.');
       const { steps } = await finished(goalId, runId);
       expect(steps.map((s) => s.kind)).toEqual(['note']);
       const again = await call(`/api/goals/${goalId}/runs/${runId}/cancel`, { method: 'POST' });
@@ -343,6 +344,11 @@ function goalsSuite(name: string, engines: () => Promise<Engines>) {
       expect((await call(`/api/goals/${id}`)).status).toBe(404);
       expect((await call(`/api/goals/${id}/runs/${runId}`)).status).toBe(404);
       expect((await call(`/api/goals/${id}/runs`, { method: 'POST' })).status).toBe(404);
+
+      const spec = (await (await d.request('/openapi.json')).json()) as { paths: Record<string, Body> };
+      const runPath = spec.paths['/api/goals/{id}/runs/{runId}'] as { get: { responses: Body } };
+      expect(Object.keys(runPath.get.responses)).toEqual(expect.arrayContaining(['200', '404']));
+      expect(Object.keys(spec.paths['/api/goals/{id}/runs/{runId}/cancel'] ?? {})).toEqual(['post']);
     });
   });
 }

@@ -141,7 +141,11 @@ describe('runGoalLoop', () => {
     await h.slowStarted;
     h.controller.abort(new Error('cancelled by the user'));
     const result = await running;
-    expect(result).toMatchObject({ status: 'cancelled', steps: 1 });
+    expect(result).toMatchObject({
+      status: 'cancelled',
+      steps: 1,
+      summary: 'Stopped after 1 tool step: cancelled by the user.',
+    });
     expect(h.steps.map((s) => s.kind)).toEqual(['tool_call', 'observation', 'note']);
     expect(h.steps[1]).toMatchObject({ ok: false });
     expect(h.audits[0]).toMatchObject({ tool: 'slow', outcome: 'aborted' });

@@ -77,7 +77,11 @@ export async function runGoalLoop(o: LoopOptions): Promise<LoopResult> {
     if (status !== 'done') await o.step({ kind: 'note', text: summary }, totals);
     return { status, answer: null, summary, ...totals, ...more };
   };
-  const cancelled = () => end('cancelled', `Cancelled after ${plural(totals.steps, 'tool step')}.`);
+  // The reason says who stopped it: the user's cancel, or the daemon shutting down.
+  const cancelled = () => {
+    const why = o.signal.reason instanceof Error ? o.signal.reason.message : 'cancelled';
+    return end('cancelled', `Stopped after ${plural(totals.steps, 'tool step')}: ${why}.`);
+  };
 
   for (;;) {
     if (o.signal.aborted) return cancelled();
