@@ -168,6 +168,8 @@ export class PluginHost implements PluginToolCaller {
       try {
         this.deps.tools.set(source, entry.tools);
       } catch (err) {
+        // Running, but its tools clash with another source's: the reason says so in GET /api/plugins.
+        if (entry.supervisor) entry.supervisor.reason = `its tools are not offered: ${(err as Error).message}`;
         log.error({ plugin: entry.name, err: (err as Error).message }, 'plugins: tools not offered');
       }
       log.info({ plugin: entry.name, pid: entry.supervisor?.process?.pid }, 'plugin started');

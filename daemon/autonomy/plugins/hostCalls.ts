@@ -106,8 +106,11 @@ export function hostCalls(deps: HostCallDeps, manifest: Manifest, grant: Grant) 
       const { path } = parse(PathArgs, args, op);
       const target = await deps.files.resolve(path, 'read', who);
       check(target.path, readable, 'read');
+      // Checked before reading, so a huge file is never loaded to be refused.
+      if ((await deps.files.ops.stat(target)).size > READ_MAX_BYTES) {
+        throw new PluginError('plugin_refused', `${target.path} is over 4 MB: plugins read files up to 4 MB`);
+      }
       const { data, size } = await deps.files.ops.readFile(target);
-      if (size > READ_MAX_BYTES) throw new PluginError('plugin_refused', `${target.path} is over 4 MB`);
       return { path: target.path, text: data.toString('utf8'), size };
     }
     if (op === 'files.list') {
