@@ -296,27 +296,52 @@ const PluginsSchema = v.strictObject({
 
 export const TRIGGER_TOPICS = ['chat.v1', 'fs.v1', 'system.v1', 'plugin.v1'] as const;
 
-const TriggerActionSchema = v.variant(
-  'type',
-  [
-    /** Ingest the event's file (fs.v1) into memory and wait for it. */
-    v.strictObject({ type: v.literal('ingest') }),
-    /** The assistant reacts in a new conversation and a notification opens it; `message` is said to it first. */
-    v.strictObject({ type: v.literal('notify'), message: v.optional(text('the note for the assistant')) }),
-    /** Starts a run of a goal. */
-    v.strictObject({
-      type: v.literal('goal'),
-      goal_id: v.pipe(text('the goal id'), v.minLength(1, 'expected the id of the goal to start')),
-    }),
-    /** Calls a plugin's tool; string values in `arguments` may hold {{path}}, {{name}}, {{event_type}}, {{topic}}. */
-    v.strictObject({
-      type: v.literal('plugin_tool'),
-      plugin: v.pipe(text('the plugin name'), v.minLength(1, 'expected the name of the plugin')),
-      tool: v.pipe(text('the tool name'), v.minLength(1, 'expected the name of the plugin tool')),
-      arguments: v.optional(v.record(v.string(), v.unknown(), 'expected the tool arguments as a JSON object')),
-    }),
-  ],
-  'expected an action {"type": …} of type "ingest", "notify", "goal" (with "goal_id") or "plugin_tool" (with "plugin" and "tool")',
+export const TRIGGER_ACTIONS = ['ingest', 'notify', 'goal', 'plugin_tool'] as const;
+
+const hasText = (s: string | undefined) => Boolean(s?.trim());
+
+// One object with a `type` rather than a union of shapes: the settings form shows it as one set of fields.
+const TriggerActionSchema = v.pipe(
+  v.strictObject({
+    /** ingest: the event's file into memory; notify: the assistant reacts in a new conversation a notification
+     * opens; goal: start a goal run; plugin_tool: call a plugin's tool. */
+    type: v.picklist(
+      TRIGGER_ACTIONS,
+      'expected an action type: "ingest", "notify", "goal" (with "goal_id") or "plugin_tool" (with "plugin" and "tool")',
+    ),
+    /** notify: said to the assistant with the event (what to look for, what to suggest). */
+    message: v.optional(text('the note for the assistant')),
+    goal_id: v.optional(text('the goal id')),
+    plugin: v.optional(text('the plugin name')),
+    tool: v.optional(text('the plugin tool name')),
+    /** plugin_tool: string values may hold {{path}}, {{name}}, {{event_type}}, {{topic}}, {{event_id}}. */
+    arguments: v.optional(v.record(v.string(), v.unknown(), 'expected the tool arguments as a JSON object')),
+  }),
+  // Reported at the missing field, so the form marks it.
+  v.forward(
+    v.partialCheck(
+      [['type'], ['goal_id']],
+      (a) => a.type !== 'goal' || hasText(a.goal_id),
+      'a "goal" action needs "goal_id": the id of the goal to start',
+    ),
+    ['goal_id'],
+  ),
+  v.forward(
+    v.partialCheck(
+      [['type'], ['plugin']],
+      (a) => a.type !== 'plugin_tool' || hasText(a.plugin),
+      'a "plugin_tool" action needs "plugin": the name of the plugin',
+    ),
+    ['plugin'],
+  ),
+  v.forward(
+    v.partialCheck(
+      [['type'], ['tool']],
+      (a) => a.type !== 'plugin_tool' || hasText(a.tool),
+      'a "plugin_tool" action needs "tool": the name of the plugin\'s tool',
+    ),
+    ['tool'],
+  ),
 );
 
 const TriggerRuleSchema = v.strictObject({

@@ -190,7 +190,9 @@ function triggersSuite(name: string, engines: () => Promise<Engines>) {
         },
       });
       expect(res.status).toBe(400);
-      expect(String((res.body.error as Body).message)).toContain('triggers.rules.0.action.goal_id: missing');
+      expect(String((res.body.error as Body).message)).toContain(
+        'triggers.rules.0.action.goal_id: a "goal" action needs "goal_id"',
+      );
     });
   });
 }

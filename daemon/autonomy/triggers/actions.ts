@@ -122,40 +122,38 @@ export async function runAction(
     case 'notify':
       return notify(deps, rule, event, action.message, signal);
     case 'goal': {
+      // The settings schema requires goal_id for a goal action (and plugin, tool for a plugin_tool one).
+      const goalId = action.goal_id ?? '';
       const goals = deps.services.goals;
       if (!goals) {
         throw new TriggerError(
           'service_unavailable',
-          `rule ${rule.id} cannot start goal ${action.goal_id}: the goals feature is not running`,
+          `rule ${rule.id} cannot start goal ${goalId}: the goals feature is not running`,
         );
       }
       const path = eventPath(event);
-      const { run_id } = await goals.startRun(action.goal_id, {
+      const { run_id } = await goals.startRun(goalId, {
         kind: 'trigger',
         detail: `rule ${rule.id}: ${event.event_type}${path ? ` ${path}` : ''}`,
       });
-      return { outcome: 'ok', detail: { goal_id: action.goal_id, run_id } };
+      return { outcome: 'ok', detail: { goal_id: goalId, run_id } };
     }
     case 'plugin_tool': {
+      const { plugin = '', tool = '' } = action;
       const plugins = deps.services.plugins;
       if (!plugins) {
         throw new TriggerError(
           'service_unavailable',
-          `rule ${rule.id} cannot call ${action.plugin}/${action.tool}: the plugins feature is not running`,
+          `rule ${rule.id} cannot call ${plugin}/${tool}: the plugins feature is not running`,
         );
       }
-      const result = await plugins.callTool(
-        action.plugin,
-        action.tool,
-        fillArguments(action.arguments ?? {}, event),
-        signal,
-      );
+      const result = await plugins.callTool(plugin, tool, fillArguments(action.arguments ?? {}, event), signal);
       const text = JSON.stringify(result) ?? 'null';
       return {
         outcome: 'ok',
         detail: {
-          plugin: action.plugin,
-          tool: action.tool,
+          plugin,
+          tool,
           result: text.length > 1000 ? `${text.slice(0, 1000)}… (${text.length} characters)` : result,
         },
       };

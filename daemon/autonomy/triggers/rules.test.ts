@@ -92,6 +92,13 @@ describe('trigger rules', () => {
         { id: 'g', enabled: true, topic: 'fs.v1', event_type: 'file.*', action: { type: 'goal' } },
         { id: 'p', enabled: true, topic: 'fs.v1', event_type: 'file.*', action: { type: 'launch' } },
         { id: 'g', enabled: true, topic: 'fs.v1', event_type: 'file.*', action: { type: 'ingest' } },
+        {
+          id: 't',
+          enabled: true,
+          topic: 'fs.v1',
+          event_type: 'file.*',
+          action: { type: 'plugin_tool', plugin: 'ocr' },
+        },
       ],
     };
     const r = v.safeParse(SettingsSchema, settings);
@@ -101,8 +108,9 @@ describe('trigger rules', () => {
     expect(lines).toContain('triggers.rules.0.enabled: expected true or false');
     expect(lines).toContain('triggers.rules.0.topic: expected the topic the rule listens to');
     expect(lines).toContain('triggers.rules.0.event_type: expected an event type such as "file.created"');
-    expect(lines).toContain('triggers.rules.1.action.goal_id: missing');
-    expect(lines).toContain('triggers.rules.2.action.type: expected an action');
+    expect(lines).toContain('triggers.rules.1.action.goal_id: a "goal" action needs "goal_id"');
+    expect(lines).toContain('triggers.rules.2.action.type: expected an action type');
+    expect(lines).toContain('triggers.rules.4.action.tool: a "plugin_tool" action needs "tool"');
   });
 
   it('ship one disabled example that validates', () => {
