@@ -1,7 +1,7 @@
 // The autonomy screens in Chromium against a real daemon and the scripted model: a notification raised by a trigger
 // (a file written into Downloads) shows in the bell live and opens its conversation; a goal created (the daemon's cron
-// message by the schedule field), run with three tool calls and its steps shown; a built-in job run from the
-// scheduler and listed in its history, its cron refused then changed; a plugin listed with its docs, turned off and
+// message by the schedule field), run with three tool calls and its steps shown, a slow run cancelled; a built-in job
+// run from the scheduler and listed in its history, its cron refused then changed; a plugin listed with its docs, turned off and
 // on, an invalid one with its reason; and every new screen in Russian without an English string, narrow and dark.
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -185,6 +185,24 @@ describe('goals', () => {
     await page.waitForSelector('[data-goal-list] [data-status="done"]');
     await page.screenshot({ path: join(SHOTS, 'goals.png'), fullPage: true });
   });
+
+  it('cancels a running run from its timeline', async () => {
+    const goal = await api<{ id: string }>('/api/goals', {
+      method: 'POST',
+      json: { title: 'Slow goal', instructions: 'Think for a long time.' },
+    });
+    // The model takes its time answering, so the run is still working when Cancel is pressed.
+    model.script({ delay: { ms: 60_000 } });
+    await open(`#/goals?g=${goal.id}`, '[data-goal] [data-goal-run]');
+    await page.click('[data-goal] [data-goal-run]');
+    await page.waitForSelector('[data-run][data-run-status="running"] [data-run-cancel]');
+    await page.click('[data-run] [data-run-cancel]');
+    await page.waitForSelector('[data-run][data-run-status="cancelled"]');
+    expect(await page.$('[data-run] [data-run-cancel]')).toBeNull();
+    const runs = await api<{ items: { status: string }[] }>(`/api/goals/${goal.id}/runs`);
+    expect(runs.items[0]?.status).toBe('cancelled');
+    expect((await daemon.request(`/api/goals/${goal.id}`, { method: 'DELETE', token })).status).toBe(204);
+  });
 });
 
 describe('scheduler', () => {
@@ -277,6 +295,9 @@ describe('in Russian, narrow and dark', () => {
       await page.goto(`${daemon.url}/${hash}`);
       await page.reload();
       await page.waitForSelector(ready);
+      if (name === 'scheduler') {
+        expect(await page.textContent('[data-job="memory-gc"] [data-job-description]')).toContain('Сборка мусора');
+      }
       if (name === 'plugins') {
         await page.click('[data-plugin="notes-e2e"] [data-plugin-docs]');
         await page.waitForSelector('[data-plugin-doc] [data-markdown]');

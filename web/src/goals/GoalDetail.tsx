@@ -131,7 +131,7 @@ export function GoalDetail(props: {
                     <RunBadge status={r.status} />
                     <span>{formatDate(r.created_at)}</span>
                     <span class="text-gray-500">{t('goals.run.short', { steps: r.steps, tokens: r.tokens })}</span>
-                    <Show when={r.summary ?? r.error?.message}>
+                    <Show when={(r.summary ?? r.error?.message)?.replace(/[*_`]+/g, '')}>
                       {(s) => <span class="basis-full text-gray-600 dark:text-gray-400 truncate">{s()}</span>}
                     </Show>
                   </button>

@@ -9,6 +9,16 @@ import { formatDuration } from '../lib/duration.ts';
 import { type Job, schedulerApi } from './api.ts';
 import { JobRunBadge } from './RunBadge.tsx';
 
+/** A built-in job's description in the reader's language when the i18n files have it; the daemon's otherwise. */
+function described(job: Job): string {
+  const key = `scheduler.job.${job.id}`;
+  const text = job.kind === 'builtin' ? t(key) : key;
+  return text === key ? job.description : text;
+}
+
+/** A cell's column name, shown only at phone width where the table's rows become cards. */
+const Label = (props: { text: string }) => <span class="md:hidden text-xs text-gray-500 mr-1">{props.text}:</span>;
+
 export function JobRow(props: {
   job: Job;
   selected: boolean;
@@ -52,23 +62,26 @@ export function JobRow(props: {
 
   return (
     <tr
-      class="border-0 border-b border-solid border-gray-200 dark:border-gray-700 align-top"
+      class="block md:table-row border-0 border-b border-solid border-gray-200 dark:border-gray-700 align-top py-1 md:py-0"
       classList={{ 'bg-blue-50 dark:bg-blue-950': props.selected }}
       data-job={j().id}
       data-job-kind={j().kind}
     >
-      <td class="p-2">
+      <td class="block md:table-cell px-2 py-1 md:p-2">
         <code class="font-semibold">{j().id}</code>
-        <div class="mt-1">
+        <div class="inline-block ml-2 md:block md:ml-0 md:mt-1">
           <Badge tone={j().kind === 'builtin' ? 'idle' : 'busy'} label={t(`scheduler.kind.${j().kind}`)} />
         </div>
       </td>
-      <td class="p-2 min-w-48">{j().description}</td>
-      <td class="p-2 min-w-40">
+      <td class="block md:table-cell px-2 py-1 md:p-2 md:min-w-48" data-job-description>
+        {described(j())}
+      </td>
+      <td class="block md:table-cell px-2 py-1 md:p-2 md:min-w-40">
+        <Label text={t('scheduler.cron')} />
         <Show
           when={editing()}
           fallback={
-            <div class="flex items-center gap-1">
+            <div class="inline-flex items-center gap-1">
               <code data-job-cron>{j().cron}</code>
               <Show when={!goal()}>
                 <button
@@ -112,21 +125,26 @@ export function JobRow(props: {
           </form>
         </Show>
       </td>
-      <td class="p-2">
-        <input
-          type="checkbox"
-          data-job-enabled
-          aria-label={t('scheduler.enabled')}
-          title={goal() ? t('scheduler.goalJob') : t('scheduler.enabled')}
-          checked={j().enabled}
-          disabled={busy() || goal()}
-          onChange={(e) => void toggle(e.currentTarget.checked)}
-        />
+      <td class="block md:table-cell px-2 py-1 md:p-2">
+        <label class="inline-flex items-center gap-2">
+          <input
+            type="checkbox"
+            data-job-enabled
+            aria-label={t('scheduler.enabled')}
+            title={goal() ? t('scheduler.goalJob') : t('scheduler.enabled')}
+            checked={j().enabled}
+            disabled={busy() || goal()}
+            onChange={(e) => void toggle(e.currentTarget.checked)}
+          />
+          <span class="md:hidden text-sm">{t('scheduler.enabled')}</span>
+        </label>
       </td>
-      <td class="p-2 whitespace-nowrap text-sm" data-job-next>
+      <td class="block md:table-cell px-2 py-1 md:p-2 whitespace-nowrap text-sm" data-job-next>
+        <Label text={t('scheduler.col.next')} />
         {j().enabled && j().next_run_at ? formatDate(j().next_run_at as string) : '—'}
       </td>
-      <td class="p-2 text-sm" data-job-last>
+      <td class="block md:table-cell px-2 py-1 md:p-2 text-sm" data-job-last>
+        <Label text={t('scheduler.col.last')} />
         <Show
           when={j().running}
           fallback={
@@ -162,7 +180,7 @@ export function JobRow(props: {
           </p>
         </Show>
       </td>
-      <td class="p-2">
+      <td class="block md:table-cell px-2 py-1 md:p-2">
         <div class="flex flex-wrap gap-1">
           <button
             type="button"

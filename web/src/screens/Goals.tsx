@@ -1,6 +1,6 @@
 // The Goals screen: goals on the left (title, schedule, the last run's status), the chosen goal (#/goals?g=<id>, with
 // &r=<run> for a run's steps) or its form (&edit=1; #/goals?edit=new for a new one) on the right.
-import { createResource, For, Match, Show, Switch } from 'solid-js';
+import { createEffect, createResource, For, Match, Show, Switch } from 'solid-js';
 import { errorText } from '../files/api.ts';
 import { type Goal, goalsApi } from '../goals/api.ts';
 import { GoalDetail } from '../goals/GoalDetail.tsx';
@@ -26,6 +26,15 @@ export default function GoalsScreen() {
   const param = (k: string) => route().params.get(k) ?? '';
   const [goals, { refetch }] = createResource(goalsApi.list);
   const current = () => goals()?.find((g) => g.id === param('g')) ?? null;
+  // A link to a goal made since the list was read (elsewhere, or through the API) reads the list again, once.
+  let reread = '';
+  createEffect(() => {
+    const id = param('g');
+    if (id && goals() && !current() && reread !== id) {
+      reread = id;
+      void refetch();
+    }
+  });
   const open = (g: string, extra: Record<string, string> = {}) => go('goals', { g, ...extra });
 
   return (

@@ -40,8 +40,8 @@ export default function SchedulerScreen() {
         </p>
       </Show>
       <div class="overflow-x-auto card p-0">
-        <table class="w-full border-collapse text-left" data-jobs>
-          <thead>
+        <table class="w-full border-collapse text-left block md:table" data-jobs>
+          <thead class="hidden md:table-header-group">
             <tr class="text-sm text-gray-500 border-0 border-b border-solid border-gray-200 dark:border-gray-700">
               <th class="p-2 font-normal">{t('scheduler.col.id')}</th>
               <th class="p-2 font-normal">{t('scheduler.col.description')}</th>
@@ -52,7 +52,7 @@ export default function SchedulerScreen() {
               <th class="p-2 font-normal" />
             </tr>
           </thead>
-          <tbody>
+          <tbody class="block md:table-row-group">
             <For
               each={jobs()}
               fallback={
