@@ -38,6 +38,7 @@ import { filesRoutes } from './http/filesRoutes.ts';
 import { healthRoutes } from './http/healthRoutes.ts';
 import { logsRoutes } from './http/logsRoutes.ts';
 import { memoryRoutes } from './http/memoryRoutes.ts';
+import { noRoute } from './http/methodNotAllowed.ts';
 import { metricsRoutes } from './http/metricsRoutes.ts';
 import { allowedHosts, originGuard } from './http/originGuard.ts';
 import { ApiRoutes } from './http/routes.ts';
@@ -50,6 +51,8 @@ import { type Engines, openEngines } from './storage/engines.ts';
 import { startTracing, type Tracing } from './telemetry.ts';
 
 export const VERSION: string = pkg.version;
+/** Longer URLs are refused with 414 (search queries and paths fit easily). */
+const MAX_URL_CHARS = 32 * 1024;
 
 export interface Titan {
   settings: SettingsStore;
@@ -242,14 +245,19 @@ export async function createTitan(opts: TitanOptions = {}): Promise<Titan> {
     logs.app.error({ err: { message: err.message, stack: err.stack }, path: c.req.path }, 'request failed');
     return c.json(errorBody('internal', 'something went wrong inside Titan; the log has the details'), 500);
   });
-  app.notFound((c) =>
-    c.json(errorBody('not_found', `no route for ${c.req.method} ${c.req.path}: see /docs for the API`), 404),
-  );
+  app.notFound(noRoute(app));
 
   app.use(
     '*',
     originGuard(() => allowedHosts(settings.get().server.host, port)),
   );
+  app.use('*', async function urlLengthLimit(c, next) {
+    if (c.req.url.length <= MAX_URL_CHARS) return next();
+    return c.json(
+      errorBody('uri_too_long', `the URL is over ${MAX_URL_CHARS / 1024} KB: send long input in a POST body`),
+      414,
+    );
+  });
   app.use('*', async function securityHeaders(c, next) {
     await next();
     c.header('x-content-type-options', 'nosniff');

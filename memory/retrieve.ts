@@ -94,6 +94,9 @@ export async function vectorRows(store: MemoryStore): Promise<number> {
   return rows;
 }
 
+/** pgvector refuses a larger `hnsw.ef_search`. */
+const HNSW_MAX_EF_SEARCH = 1000;
+
 /** The `n` active memories nearest to a vector by the HNSW index, searched `efSearch` wide (at least `n`). */
 export async function vectorRanks(
   store: MemoryStore,
@@ -102,8 +105,9 @@ export async function vectorRanks(
   efSearch: number,
   kinds?: MemoryKind[],
 ): Promise<Ranked> {
-  // HNSW returns at most ef_search rows, so it must be at least the candidate count.
-  const ef = Math.max(Math.round(efSearch), n);
+  // HNSW returns at most ef_search rows, so it must be at least the candidate count — up to pgvector's limit of 1000
+  // (a wider request, e.g. a file search for 100 files, gets the 1000 nearest).
+  const ef = Math.min(HNSW_MAX_EF_SEARCH, Math.max(Math.round(efSearch), n));
   return store.sql.transaction(async (tx) => {
     await tx.exec(`SET LOCAL hnsw.ef_search = ${ef}`);
     const rows = await tx.query<{ id: string; distance: number }>(

@@ -94,6 +94,11 @@ export class ChatService {
     return true;
   }
 
+  /** The conversation (throws ChatNotFound-style errors like the store): for routes that only need to know it exists. */
+  conversation(conversationId: string) {
+    return this.o.store.getConversation(conversationId);
+  }
+
   /** The running turn's stream, to re-attach after a reload. */
   streamOf(conversationId: string): TurnStream | null {
     return this.active.get(conversationId)?.stream ?? null;

@@ -12,7 +12,7 @@ import type { SettingsStore } from '../config/settingsStore.ts';
 import type { Logs } from '../logs/logs.ts';
 import { ApiError, badRequest, conflict, notFound } from './errors.ts';
 import type { ApiRoutes } from './routes.ts';
-import { intParam } from './validate.ts';
+import { intParam, readQuery } from './validate.ts';
 
 const EntryId = v.object({
   id: v.pipe(v.string(), v.regex(/^\d{1,20}-\d{1,20}$/, 'id must be a stream entry id such as 1700000000000-0')),
@@ -180,19 +180,27 @@ export function busRoutes(api: ApiRoutes, app: Hono, deps: { bus: Bus; settings:
     },
   );
 
+  const SubscribeQuery = v.object({
+    topic: v.picklist(
+      ['chat.v1', 'fs.v1', 'system.v1', 'plugin.v1'],
+      'topic must be one of chat.v1, fs.v1, system.v1, plugin.v1',
+    ),
+    group: v.pipe(
+      v.string(),
+      v.regex(/^[A-Za-z0-9_.-]{1,64}$/, 'group must be 1–64 letters, digits, dots, dashes or underscores'),
+    ),
+    start: v.optional(v.picklist(['new', 'all'], 'start must be "new" or "all"')),
+  });
   api.document({
     method: 'get',
     path: '/api/bus/subscribe',
     summary: 'Server-sent events: each event of the topic for the group, acked once written',
     tag: 'bus',
-    query: v.object({
-      topic: v.picklist(['chat.v1', 'fs.v1', 'system.v1', 'plugin.v1']),
-      group: v.string(),
-      start: v.optional(v.picklist(['new', 'all'])),
-    }),
+    query: SubscribeQuery,
   });
   // Server-sent events: each event of the topic for the group, acked once written to the response.
   app.get('/api/bus/subscribe', async (c) => {
+    readQuery(c, SubscribeQuery);
     const topic = c.req.query('topic') as Topic;
     const group = c.req.query('group') ?? '';
     if (!TOPICS.includes(topic) || topic === 'errors.dlq')

@@ -73,6 +73,16 @@ describe('chat history routes', () => {
     expect((live.json.items as { id: string }[]).map((c) => c.id)).not.toContain(id);
     const trash = await call('GET', '/api/chat/conversations?deleted=true');
     expect((trash.json.items as { id: string }[]).map((c) => c.id)).toEqual([id]);
+    // Deleted: gone for reading, renaming and exporting until restored.
+    for (const [method, path, body] of [
+      ['GET', `/api/chat/conversations/${id}`],
+      ['PATCH', `/api/chat/conversations/${id}`, { title: 'x' }],
+      ['GET', `/api/chat/conversations/${id}/export`],
+    ] as const) {
+      const gone = await call(method, path, body);
+      expect(gone.status, `${method} ${path}`).toBe(404);
+      expect(gone.json.error.code).toBe('conversation_deleted');
+    }
     const restored = await call('POST', `/api/chat/conversations/${id}/restore`);
     expect(restored.json.deleted_at).toBeNull();
   });

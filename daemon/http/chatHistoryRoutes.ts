@@ -65,6 +65,18 @@ export function chatHistoryRoutes(api: ApiRoutes, deps: { store: ChatStore }) {
   const { store } = deps;
   const tag = 'chat';
   const checked = <T>(p: Promise<T>) => p.catch(mapError);
+  /** A conversation that is not deleted: a deleted one is 404 for everything but listing (deleted=true) and restore. */
+  const live = async (id: string) => {
+    const conversation = await checked(store.getConversation(id));
+    if (conversation.deleted_at) {
+      throw new ApiError(
+        404,
+        'conversation_deleted',
+        `conversation ${id} is deleted: GET /api/chat/conversations?deleted=true lists it, POST /api/chat/conversations/${id}/restore brings it back`,
+      );
+    }
+    return conversation;
+  };
 
   api.add(
     {
@@ -127,13 +139,13 @@ export function chatHistoryRoutes(api: ApiRoutes, deps: { store: ChatStore }) {
     {
       method: 'get',
       path: '/api/chat/conversations/:id',
-      summary: 'One conversation (a deleted one too, with deleted_at set)',
+      summary: 'One conversation; a deleted one is 404 here (listed with deleted=true, brought back by restore)',
       tag,
       params: Id,
       response: Conversation,
       errors: [404],
     },
-    async (c, { params }) => c.json(await checked(store.getConversation(params.id))),
+    async (c, { params }) => c.json(await live(params.id)),
   );
 
   api.add(
@@ -147,7 +159,10 @@ export function chatHistoryRoutes(api: ApiRoutes, deps: { store: ChatStore }) {
       response: Conversation,
       errors: [404],
     },
-    async (c, { params, body }) => c.json(await checked(store.renameConversation(params.id, body.title))),
+    async (c, { params, body }) => {
+      await live(params.id);
+      return c.json(await checked(store.renameConversation(params.id, body.title)));
+    },
   );
 
   api.add(
@@ -205,7 +220,7 @@ export function chatHistoryRoutes(api: ApiRoutes, deps: { store: ChatStore }) {
       errors: [404],
     },
     async (c, { params, query }) => {
-      const conversation = await checked(store.getConversation(params.id));
+      const conversation = await live(params.id);
       const messages = await checked(store.allMessages(params.id));
       const name = exportFileName(conversation, query.format);
       const ascii = `titan-chat-${conversation.id}.${query.format}`;

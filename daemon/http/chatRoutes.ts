@@ -86,15 +86,18 @@ export function chatRoutes(
     {
       method: 'get',
       path: '/api/chat/conversations/:id/stream',
-      summary: 'Re-attach to the answer being written (all its events so far, then live ones)',
+      summary:
+        'Re-attach to the answer being written (all its events so far, then live ones); 204 when none is being written',
       tag,
       params: Id,
-      errors: [404],
+      errors: [204, 404],
     },
     async (c, { params }) => {
       const turn = chat.streamOf(params.id);
-      if (!turn) throw notFound(`conversation ${params.id} is not answering right now`);
-      return sse(c, turn);
+      if (turn) return sse(c, turn);
+      // No answer running: 204 (which also tells an EventSource not to reconnect); 404 only for no such conversation.
+      await chat.conversation(params.id).catch(mapChatError);
+      return c.body(null, 204);
     },
   );
 

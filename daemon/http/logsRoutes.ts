@@ -4,8 +4,9 @@ import type { Hono } from 'hono';
 import * as v from 'valibot';
 import { matches, queryLogs } from '../logs/logQuery.ts';
 import type { LogLine, Logs } from '../logs/logs.ts';
+import { errorBody } from './errors.ts';
 import type { ApiRoutes } from './routes.ts';
-import { intParam } from './validate.ts';
+import { intParam, readQuery } from './validate.ts';
 
 const LogQuery = v.strictObject({
   level: v.optional(
@@ -44,21 +45,32 @@ export function logsRoutes(api: ApiRoutes, app: Hono, deps: { logs: Logs }) {
     async (c, { query }) => c.json({ lines: await queryLogs(deps.logs.auditFile, query) }),
   );
 
+  const TailQuery = v.object({
+    token: v.optional(v.string()),
+    level: v.optional(v.string()),
+    q: v.optional(v.string()),
+    stream: v.optional(v.picklist(['app', 'audit'])),
+  });
   api.document({
     method: 'get',
     path: '/api/logs/tail',
     summary: 'WebSocket live tail of the log (token in ?token=); one JSON line per frame',
     tag: 'logs',
-    query: v.object({
-      token: v.optional(v.string()),
-      level: v.optional(v.string()),
-      q: v.optional(v.string()),
-      stream: v.optional(v.picklist(['app', 'audit'])),
-    }),
+    errors: [426],
+    query: TailQuery,
   });
   // The live tail: each new line as one JSON text frame; ?level= and ?q= filter it. Auth and Origin checks run before.
   app.get(
     '/api/logs/tail',
+    async function needsUpgrade(c, next) {
+      readQuery(c, TailQuery);
+      if (c.req.header('upgrade')?.toLowerCase() === 'websocket') return next();
+      return c.json(
+        errorBody('upgrade_required', 'the live log tail is a WebSocket: connect with ws://…/api/logs/tail?token=…'),
+        426,
+        { upgrade: 'websocket' },
+      );
+    },
     upgradeWebSocket((c) => {
       const filter = { level: c.req.query('level'), q: c.req.query('q') };
       const stream = c.req.query('stream') === 'audit' ? 'audit' : 'line';

@@ -8,7 +8,10 @@ import { ApiError, badRequest, notFound } from './errors.ts';
 import type { ApiRoutes } from './routes.ts';
 import { intParam } from './validate.ts';
 
-const ULID = v.pipe(v.string(), v.regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'id must be a memory id (a ULID)'));
+// The id's pattern is in the route path too, so /api/memory/stats and friends never reach the :id routes (a PATCH there
+// is a 405, not a bad id).
+const ULID_PATTERN = '[0-9A-HJKMNP-TV-Z]{26}';
+const ULID = v.pipe(v.string(), v.regex(new RegExp(`^${ULID_PATTERN}$`), 'id must be a memory id (a ULID)'));
 const Kind = v.picklist(MEMORY_KINDS, `kind must be one of ${MEMORY_KINDS.join(', ')}`);
 const Text = v.pipe(v.string('text must be a string'), v.minLength(1, 'text must not be empty'));
 const Iso = v.pipe(v.string(), v.isoTimestamp('expected an ISO 8601 timestamp'));
@@ -28,11 +31,15 @@ const Item = v.strictObject({
   expires_at: v.optional(v.nullable(Iso)),
   embedding: v.optional(v.array(v.number())),
 });
-const Entity = v.strictObject({ name: v.pipe(v.string(), v.minLength(1, 'an entity needs a name')), type: v.string() });
+// The graph trims names and types: a blank one is refused here, where the schema can say so.
+const Entity = v.strictObject({
+  name: v.pipe(v.string(), v.regex(/\S/, 'an entity needs a name (not only spaces)')),
+  type: v.pipe(v.string(), v.regex(/\S/, 'an entity needs a type such as "person" (not only spaces)')),
+});
 const Relation = v.strictObject({
   from: Entity,
   to: Entity,
-  type: v.pipe(v.string(), v.minLength(1)),
+  type: v.pipe(v.string(), v.regex(/\S/, 'a relation needs a type such as "works_at" (not only spaces)')),
   weight: v.optional(v.pipe(v.number(), v.minValue(0), v.maxValue(1)), 0.5),
   since: v.optional(Iso),
 });
@@ -119,7 +126,7 @@ export function memoryRoutes(api: ApiRoutes, deps: { memory: MemoryService; logs
       body: v.strictObject({
         entities: v.optional(v.array(Entity), []),
         relations: v.optional(v.array(Relation), []),
-        around: v.optional(v.pipe(v.string(), v.minLength(1))),
+        around: v.optional(v.pipe(v.string(), v.regex(/\S/, 'around must name an entity'))),
         depth: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(3)), 1),
       }),
       response: v.object({
@@ -252,7 +259,7 @@ export function memoryRoutes(api: ApiRoutes, deps: { memory: MemoryService; logs
   api.add(
     {
       method: 'get',
-      path: '/api/memory/:id',
+      path: `/api/memory/:id{${ULID_PATTERN}}`,
       summary: 'One memory with its history fields',
       tag,
       params: Id,
@@ -265,7 +272,7 @@ export function memoryRoutes(api: ApiRoutes, deps: { memory: MemoryService; logs
   api.add(
     {
       method: 'patch',
-      path: '/api/memory/:id',
+      path: `/api/memory/:id{${ULID_PATTERN}}`,
       summary: 'Edit text, kind, importance, expiry, or pin it',
       tag,
       params: Id,
@@ -285,7 +292,7 @@ export function memoryRoutes(api: ApiRoutes, deps: { memory: MemoryService; logs
   api.add(
     {
       method: 'delete',
-      path: '/api/memory/:id',
+      path: `/api/memory/:id{${ULID_PATTERN}}`,
       summary: 'Delete a memory (and its graph node)',
       tag,
       params: Id,

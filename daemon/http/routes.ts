@@ -24,7 +24,7 @@ export interface RouteSpec<
   /** Schema of the success body (JSON); omit for non-JSON answers. */
   response?: AnySchema;
   status?: 200 | 201 | 202 | 204;
-  /** Error statuses this route can answer besides 400/401/500. */
+  /** Error statuses this route can answer besides 400/401/500 (and 204 when it can answer with nothing). */
   errors?: number[];
 }
 
@@ -40,8 +40,19 @@ type Handler<Q, B, P> = (c: Context, input: RouteInput<Q, B, P>) => Response | P
 // biome-ignore lint/suspicious/noExplicitAny: the registry holds specs of every shape
 type AnySpec = RouteSpec<any, any, any>;
 
+/** A schema piped through `v.metadata({ jsonSchema })` is documented as that JSON schema (see validate.ts's intParam). */
+function documentedAs(schema: unknown): Record<string, unknown> | undefined {
+  const pipe = (schema as { pipe?: { type?: string; metadata?: { jsonSchema?: Record<string, unknown> } }[] }).pipe;
+  return pipe?.find((a) => a.type === 'metadata' && a.metadata?.jsonSchema)?.metadata?.jsonSchema;
+}
+
 const jsonSchema = (schema: AnySchema, typeMode: 'input' | 'output') =>
-  toJsonSchema(schema, { target: 'openapi-3.0', typeMode, errorMode: 'ignore' });
+  toJsonSchema(schema, {
+    target: 'openapi-3.0',
+    typeMode,
+    errorMode: 'ignore',
+    overrideSchema: (ctx) => documentedAs(ctx.valibotSchema) as ReturnType<typeof toJsonSchema> | undefined,
+  });
 
 export class ApiRoutes {
   private readonly specs: AnySpec[] = [];
@@ -90,7 +101,8 @@ export class ApiRoutes {
   openapi(info: { title: string; version: string; description: string }): object {
     const paths: Record<string, Record<string, unknown>> = {};
     for (const s of this.specs) {
-      const path = s.path.replace(/:([A-Za-z_]+)/g, '{$1}');
+      // `:id{regex}` (a hono parameter with a pattern) is `{id}` in OpenAPI; the params schema carries the pattern.
+      const path = s.path.replace(/:([A-Za-z_]+)(\{[^/]*\})?/g, '{$1}');
       const parameters: unknown[] = [];
       for (const [where, schema] of [
         ['query', s.query],
@@ -119,15 +131,32 @@ export class ApiRoutes {
                   : {}),
               },
       };
-      const errorCodes = new Set([400, 500, ...(s.public ? [] : [401]), ...(s.errors ?? [])]);
+      // A JSON body can also be too large (413) or not JSON (415); any route can find a service down (503).
+      const errorCodes = new Set([
+        400,
+        500,
+        503,
+        ...(s.public ? [] : [401]),
+        ...(s.body ? [413, 415] : []),
+        // A path parameter's value can name a sibling route (/api/memory/stats), which takes other methods.
+        ...(s.path.includes('/:') ? [405] : []),
+        // A URL over 32 KB is refused (414); over Node's header limit (1 MB), Node refuses it itself (431).
+        ...(s.query ? [414, 431] : []),
+        ...(s.errors ?? []),
+      ]);
       for (const code of errorCodes) {
-        responses[String(code)] = { $ref: '#/components/responses/Error' };
+        // A 204 among them is an empty success (an SSE route with nothing to stream), not an error body.
+        responses[String(code)] =
+          code === 204 ? { description: 'Nothing to send' } : { $ref: '#/components/responses/Error' };
       }
       paths[path] ??= {};
       paths[path][s.method] = {
         summary: s.summary,
         tags: [s.tag],
-        operationId: `${s.method}${s.path.replace(/[/:]+([a-z])/gi, (_, ch: string) => ch.toUpperCase()).replace(/[^A-Za-z0-9]/g, '')}`,
+        operationId: `${s.method}${s.path
+          .replace(/\{[^/]*\}/g, '')
+          .replace(/[/:]+([a-z])/gi, (_, ch: string) => ch.toUpperCase())
+          .replace(/[^A-Za-z0-9]/g, '')}`,
         ...(s.public ? { security: [] } : {}),
         ...(parameters.length ? { parameters } : {}),
         ...(s.body

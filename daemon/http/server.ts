@@ -24,7 +24,14 @@ export function listen(titan: Titan, drainMs = 5000): Promise<Listening> {
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
   return new Promise((resolve, reject) => {
     const server = serve(
-      { fetch: titan.app.fetch, port, hostname: host, websocket: { server: wss } },
+      {
+        fetch: titan.app.fetch,
+        port,
+        hostname: host,
+        websocket: { server: wss },
+        // Headers up to 1 MB reach the app, which answers a too-long URL with a JSON 414 (Node's own 431 has no body).
+        serverOptions: { maxHeaderSize: 1024 * 1024 },
+      },
       (info: AddressInfo) => {
         titan.setListeningPort(info.port);
         const shownHost = host === '::1' ? '[::1]' : host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;

@@ -25,7 +25,31 @@ export async function readJsonBody<S extends AnySchema>(c: Context, schema: S): 
   } catch (err) {
     throw badRequest('invalid_json', `the request body is not valid JSON: ${(err as Error).message}`);
   }
+  // valibot's object schemas let an array through (it is an object with no unknown keys).
+  if (Array.isArray(parsed) && schema.type.endsWith('object')) {
+    throw badRequest('invalid_input', 'invalid body: send a JSON object ({…}), not an array');
+  }
+  const nul = nulPath(parsed, '');
+  if (nul !== null) {
+    throw badRequest(
+      'invalid_input',
+      `invalid body: ${nul || 'the body'} contains a NUL character (\\u0000), which Titan cannot store: remove it`,
+    );
+  }
   return check(schema, parsed, 'body');
+}
+
+/** The dotted path of the first string (or key) holding a NUL character — Postgres text cannot hold one — or null. */
+function nulPath(value: unknown, at: string): string | null {
+  if (typeof value === 'string') return value.includes('\0') ? at : null;
+  if (value === null || typeof value !== 'object') return null;
+  for (const [key, inner] of Object.entries(value)) {
+    const here = at ? `${at}.${key}` : key;
+    if (key.includes('\0')) return here;
+    const found = nulPath(inner, here);
+    if (found !== null) return found;
+  }
+  return null;
 }
 
 /** Query strings arrive as strings; schemas describe them so (use v.pipe + v.transform for numbers). */
@@ -47,6 +71,8 @@ export function readParams<S extends AnySchema>(c: Context, schema: S): v.InferO
 export const intParam = (min: number, max: number, name: string) =>
   v.pipe(
     v.string(),
+    // Documented as the integer it stands for, so clients (and the API fuzzer) send numbers in range.
+    v.metadata({ jsonSchema: { type: 'integer', minimum: min, maximum: max } }),
     v.regex(/^\d+$/, `${name} must be a whole number from ${min} to ${max}`),
     v.transform(Number),
     v.minValue(min, `${name} must be a whole number from ${min} to ${max}`),

@@ -227,7 +227,15 @@ function chatSuite(name: string, engines: () => Promise<Engines>) {
       const firstRes = await first;
       const second = await call(`/api/chat/conversations/${id}/messages`, { method: 'POST', json: { text: 'two' } });
       expect(second.status).toBe(409);
+      // While it answers, /stream re-attaches to the same turn; once done, 204 (nothing being written).
+      const attached = await d.request(`/api/chat/conversations/${id}/stream`, { token });
+      expect(attached.status).toBe(200);
       await readSse(firstRes);
+      await readSse(attached);
+      expect((await d.request(`/api/chat/conversations/${id}/stream`, { token })).status).toBe(204);
+      expect((await d.request('/api/chat/conversations/01ARZ3NDEKTSV4RRFFQ69G5FAV/stream', { token })).status).toBe(
+        404,
+      );
       await call(`/api/chat/conversations/${id}`, { method: 'DELETE' });
       const gone = await call(`/api/chat/conversations/${id}/messages`, { method: 'POST', json: { text: 'three' } });
       expect(gone.status).toBe(409);

@@ -103,7 +103,8 @@ function memoryApiSuite(
         ['/api/memory/01ARZ3NDEKTSV4RRFFQ69G5FAV', {}, 404, 'not_found'],
         ['/api/memory/01ARZ3NDEKTSV4RRFFQ69G5FAV', { method: 'PATCH', json: { pinned: true } }, 404, 'not_found'],
         ['/api/memory/01ARZ3NDEKTSV4RRFFQ69G5FAV', { method: 'DELETE' }, 404, 'not_found'],
-        ['/api/memory/not-an-id', {}, 400, 'invalid_input'],
+        // The id's pattern is part of the route, so a malformed id is no route at all.
+        ['/api/memory/not-an-id', {}, 404, 'not_found'],
         ['/api/memory/query?q=x&k=0', {}, 400, 'invalid_input'],
         ['/api/memory/query?q=x&k=101', {}, 400, 'invalid_input'],
         ['/api/memory/query?q=', {}, 400, 'invalid_input'],

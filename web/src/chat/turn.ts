@@ -112,7 +112,8 @@ export function createTurn(
   async function reattach(): Promise<void> {
     reader = new AbortController();
     const res = await request(`${base}/stream`, { signal: reader.signal }).catch(() => null);
-    if (!res?.ok) return;
+    // 204: no answer is being written.
+    if (!res?.ok || res.status === 204) return;
     set({ ...idle(), active: true });
     await follow(res);
   }
