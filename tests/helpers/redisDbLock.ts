@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { inject } from 'vitest';
+import { serverEngines } from './serverEngines.ts';
 
 const KEY = 'titan-test:db-lock';
 /** A holder that crashed frees the database after this long. */
@@ -24,4 +25,27 @@ export async function lockRedisDb(db: number): Promise<() => Promise<void>> {
     if ((await redis.get(KEY)) === me) await redis.del(KEY);
     redis.disconnect();
   };
+}
+
+/** serverEngines(db) held with lockRedisDb(db) for the daemon's lifetime: its cleanup releases the database. */
+export async function lockedServerEngines(
+  db: number,
+): Promise<{ settings: Record<string, unknown>; cleanup(userHome: string): Promise<void> }> {
+  const release = await lockRedisDb(db);
+  try {
+    const engines = await serverEngines(db);
+    return {
+      settings: engines.settings,
+      async cleanup(userHome) {
+        try {
+          await engines.cleanup(userHome);
+        } finally {
+          await release();
+        }
+      },
+    };
+  } catch (err) {
+    await release();
+    throw err;
+  }
 }

@@ -4,8 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDaemon, type TestDaemon } from '../helpers/daemon.ts';
 import { type LiveSse, liveSse } from '../helpers/liveSse.ts';
-import { lockRedisDb } from '../helpers/redisDbLock.ts';
-import { serverEngines } from '../helpers/serverEngines.ts';
+import { lockedServerEngines } from '../helpers/redisDbLock.ts';
 
 type Body = Record<string, unknown>;
 interface Engines {
@@ -142,14 +141,4 @@ function notificationsSuite(name: string, engines: () => Promise<Engines>) {
 }
 
 notificationsSuite('embedded', async () => ({ settings: {}, cleanup: async () => {} }));
-notificationsSuite('Redis + Postgres + Neo4j', async () => {
-  const release = await lockRedisDb(8);
-  const e = await serverEngines(8);
-  return {
-    settings: e.settings,
-    async cleanup(userHome) {
-      await e.cleanup(userHome);
-      await release();
-    },
-  };
-});
+notificationsSuite('Redis + Postgres + Neo4j', () => lockedServerEngines(8));

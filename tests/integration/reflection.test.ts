@@ -8,8 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChatStore } from '../../daemon/chat/store.ts';
 import { type FakeModelServer, start } from '../fake-model/server.ts';
 import { startDaemon, type TestDaemon } from '../helpers/daemon.ts';
-import { lockRedisDb } from '../helpers/redisDbLock.ts';
-import { serverEngines } from '../helpers/serverEngines.ts';
+import { lockedServerEngines } from '../helpers/redisDbLock.ts';
 
 type Body = Record<string, unknown>;
 interface Engines {
@@ -182,14 +181,4 @@ function reflectionSuite(name: string, engines: () => Promise<Engines>) {
 }
 
 reflectionSuite('embedded', async () => ({ settings: {}, cleanup: async () => {} }));
-reflectionSuite('Redis + Postgres + Neo4j', async () => {
-  const release = await lockRedisDb(8);
-  const e = await serverEngines(8);
-  return {
-    settings: e.settings,
-    async cleanup(userHome) {
-      await e.cleanup(userHome);
-      await release();
-    },
-  };
-});
+reflectionSuite('Redis + Postgres + Neo4j', () => lockedServerEngines(8));

@@ -9,8 +9,7 @@ import { type FakeModelServer, start } from '../fake-model/server.ts';
 import { FIXTURES, fixturePath } from '../fixtures/files/fixtures.ts';
 import { startDaemon, type TestDaemon } from '../helpers/daemon.ts';
 import { type LiveSse, liveSse } from '../helpers/liveSse.ts';
-import { lockRedisDb } from '../helpers/redisDbLock.ts';
-import { serverEngines } from '../helpers/serverEngines.ts';
+import { lockedServerEngines } from '../helpers/redisDbLock.ts';
 
 type Body = Record<string, unknown>;
 interface Engines {
@@ -198,14 +197,4 @@ function triggersSuite(name: string, engines: () => Promise<Engines>) {
 }
 
 triggersSuite('embedded', async () => ({ settings: {}, cleanup: async () => {} }));
-triggersSuite('Redis + Postgres + Neo4j', async () => {
-  const release = await lockRedisDb(8);
-  const e = await serverEngines(8);
-  return {
-    settings: e.settings,
-    async cleanup(userHome) {
-      await e.cleanup(userHome);
-      await release();
-    },
-  };
-});
+triggersSuite('Redis + Postgres + Neo4j', () => lockedServerEngines(8));
