@@ -42,6 +42,7 @@ import { noRoute } from './http/methodNotAllowed.ts';
 import { metricsRoutes } from './http/metricsRoutes.ts';
 import { allowedHosts, originGuard } from './http/originGuard.ts';
 import { ApiRoutes } from './http/routes.ts';
+import { servicesRoutes } from './http/servicesRoutes.ts';
 import { settingsRoutes } from './http/settingsRoutes.ts';
 import { settingsSchemaRoute } from './http/settingsSchemaRoute.ts';
 import { updateRoutes } from './http/updateRoutes.ts';
@@ -294,6 +295,7 @@ export async function createTitan(opts: TitanOptions = {}): Promise<Titan> {
   settingsRoutes(api, { store: settings, logs });
   settingsSchemaRoute(api);
   updateRoutes(api, { settings, version: VERSION });
+  servicesRoutes(api, { settings, engines, logs, env: opts.env ?? process.env });
   logsRoutes(api, app, { logs });
   busRoutes(api, app, { bus, settings, logs });
   memoryRoutes(api, { memory, logs });

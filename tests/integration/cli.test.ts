@@ -1,7 +1,7 @@
 // The titan command as a user runs it: prints its URL, serves, stops on SIGTERM; bad settings give one line per key, no stack.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -44,7 +44,7 @@ function run(dir: string, port = '0', args: string[] = []) {
   return { child, exited, out: () => out, err: () => err };
 }
 
-async function waitFor(pred: () => boolean, what: string, ms = 20_000): Promise<void> {
+async function waitFor(pred: () => boolean, what: string, ms = 60_000): Promise<void> {
   const end = Date.now() + ms;
   while (!pred()) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
@@ -71,7 +71,7 @@ describe('titan command', () => {
     expect(((await health.json()) as { status: string }).status).toBe('ok');
     p.child.kill('SIGTERM');
     expect(await p.exited).toBe(0);
-  });
+  }, 120_000);
 
   it('stops with one line per bad setting and no stack trace', async () => {
     const p = run(home({ server: { port: 'eighty' }, limits: { logs_mb: 0 }, colour: 'blue' }));
@@ -99,7 +99,7 @@ describe('titan command', () => {
     } finally {
       blocker.close();
     }
-  });
+  }, 120_000);
 
   it('re-reads its settings on SIGHUP: new bus limits apply without a restart', async () => {
     const dir = home();
@@ -128,11 +128,57 @@ describe('titan command', () => {
     }
     p.child.kill('SIGTERM');
     expect(await p.exited).toBe(0);
-  });
+  }, 120_000);
 
   it('prints its version', async () => {
     const p = run(home(), '0', ['--version']);
     expect(await p.exited).toBe(0);
     expect(p.out()).toMatch(/^titan \d+\.\d+\.\d+\n$/);
   });
+
+  it('prints its version with -v too, and help lists the commands', async () => {
+    const v = run(home(), '0', ['-v']);
+    expect(await v.exited).toBe(0);
+    expect(v.out()).toMatch(/^titan \d+\.\d+\.\d+\n$/);
+    const h = run(home(), '0', ['help']);
+    expect(await h.exited).toBe(0);
+    for (const cmd of [
+      'doctor',
+      'install-service',
+      'uninstall-service',
+      'mcp',
+      'backup',
+      'restore',
+      'services up|down|status',
+    ]) {
+      expect(h.out()).toContain(`  ${cmd}`);
+    }
+  });
+
+  it('answers an unknown command with the usage and exit code 2', async () => {
+    const p = run(home(), '0', ['frobnicate']);
+    expect(await p.exited).toBe(2);
+    expect(p.err()).toMatch(/^titan: unknown command "frobnicate"\n\nusage: titan \[command\] \[options\]/);
+    expect(p.out()).toBe('');
+  });
+
+  it('marks its data dir while running: backup refuses then, and works once it stopped', async () => {
+    const dir = home();
+    const p = run(dir);
+    await waitFor(() => /Titan is running at/.test(p.out()), 'the URL line');
+    expect(existsSync(join(dir, 'daemon.json'))).toBe(true);
+    const refused = run(dir, '0', ['backup', '--out', join(dir, 'b.tar.gz')]);
+    expect(await refused.exited).toBe(1);
+    expect(refused.err()).toMatch(
+      new RegExp(
+        `^titan: a Titan is running on ${dir} \\(pid ${p.child.pid}, http://127\\.0\\.0\\.1:\\d+\\): stop it first, then back up\\n$`,
+      ),
+    );
+    p.child.kill('SIGTERM');
+    expect(await p.exited).toBe(0);
+    expect(existsSync(join(dir, 'daemon.json'))).toBe(false);
+    const made = run(dir, '0', ['backup', '--out', join(dir, 'b.tar.gz')]);
+    expect(await made.exited).toBe(0);
+    expect(made.out()).toContain(`wrote ${join(dir, 'b.tar.gz')}`);
+  }, 120_000);
 });
