@@ -1,5 +1,5 @@
 // TriggerError: why a rule's action could not be done, with a stable string code; recorded with the firing.
-export type TriggerErrorCode = 'service_unavailable' | 'no_file' | 'ingest_failed' | 'action_failed';
+export type TriggerErrorCode = 'service_unavailable' | 'no_file' | 'ingest_failed';
 
 export class TriggerError extends Error {
   readonly code: TriggerErrorCode;
