@@ -1,9 +1,11 @@
 // One goal: what it is told, when it runs, its budget and tools; run it now, edit, delete; its run history (newest
 // first, paged) with the chosen run's steps below.
 import { createResource, createSignal, For, Show } from 'solid-js';
+import { ErrorText } from '../components/ErrorText.tsx';
 import { errorText } from '../files/api.ts';
 import { formatDate } from '../files/format.ts';
 import { t } from '../i18n/index.ts';
+import { createAction } from '../lib/action.ts';
 import { type Goal, type GoalRun, goalsApi } from './api.ts';
 import { RunBadge } from './RunBadge.tsx';
 import { RunSteps } from './RunSteps.tsx';
@@ -21,22 +23,10 @@ export function GoalDetail(props: {
     () => props.goal.id,
     (id) => goalsApi.runs(id),
   );
-  const [error, setError] = createSignal('');
-  const [busy, setBusy] = createSignal(false);
+  const { busy, error, run: act } = createAction();
   const all = () => [...(runs()?.items ?? []), ...more()];
   const next = () => (more().length ? null : (runs()?.next_before ?? null));
 
-  const act = async (fn: () => Promise<void>) => {
-    setBusy(true);
-    setError('');
-    try {
-      await fn();
-    } catch (err) {
-      setError(errorText(err, t('common.error')));
-    } finally {
-      setBusy(false);
-    }
-  };
   const runNow = () =>
     act(async () => {
       const { run_id } = await goalsApi.start(props.goal.id);
@@ -88,11 +78,7 @@ export function GoalDetail(props: {
             {t('common.delete')}
           </button>
         </div>
-        <Show when={error()}>
-          <p class="m-0 text-red-600" role="alert">
-            {error()}
-          </p>
-        </Show>
+        <ErrorText text={error()} />
         <p class="m-0 whitespace-pre-wrap break-words text-sm">{props.goal.instructions}</p>
         <dl class="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 m-0 text-sm">
           <dt class="text-gray-500">{t('goals.schedule')}</dt>

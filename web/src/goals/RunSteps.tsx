@@ -2,6 +2,7 @@
 // observation, answer, note), read again every second while the run is working; a running run can be cancelled.
 import { createSignal, For, onCleanup, Show } from 'solid-js';
 import { Markdown } from '../chat/Markdown.tsx';
+import { ErrorText } from '../components/ErrorText.tsx';
 import { errorText } from '../files/api.ts';
 import { formatDate } from '../files/format.ts';
 import { t } from '../i18n/index.ts';
@@ -98,11 +99,7 @@ export function RunSteps(props: { goalId: string; runId: string; onChange: (run:
           </>
         )}
       </Show>
-      <Show when={error() && run()}>
-        <p class="m-0 text-red-600" role="alert">
-          {error()}
-        </p>
-      </Show>
+      <ErrorText text={run() ? error() : ''} />
       <ol class="list-none m-0 p-0 flex flex-col gap-2" data-steps>
         <For each={steps()} fallback={<li class="text-sm text-gray-500">{t('goals.run.noSteps')}</li>}>
           {(s) => (

@@ -1,6 +1,8 @@
 // The bell in the app's navigation: the unread count kept live by the notifications stream, and a panel listing the
 // notifications; clicking one marks it read and opens its conversation (#/chat?c=<id>) when it has one.
 import { createSignal, For, onCleanup, onMount, Show } from 'solid-js';
+import { ErrorText } from '../components/ErrorText.tsx';
+import { errorText } from '../files/api.ts';
 import { t } from '../i18n/index.ts';
 import { ApiFailure } from '../lib/api.ts';
 import { go } from '../lib/route.ts';
@@ -19,7 +21,7 @@ export function Bell() {
   const [open, setOpen] = createSignal(false);
   const [error, setError] = createSignal('');
 
-  const fail = (err: unknown) => setError(err instanceof ApiFailure ? err.message : t('common.error'));
+  const fail = (err: unknown) => setError(errorText(err, t('common.error')));
   const load = async (more = false) => {
     try {
       const page = await notificationsApi.list(more ? (next() ?? undefined) : undefined);
@@ -107,11 +109,7 @@ export function Bell() {
               {t('common.close')}
             </button>
           </div>
-          <Show when={error()}>
-            <p class="m-0 text-red-600 text-sm" role="alert">
-              {error()}
-            </p>
-          </Show>
+          <ErrorText text={error()} small />
           <ul class="list-none m-0 p-0 flex flex-col gap-1">
             <For each={items()} fallback={<li class="text-gray-500 text-sm">{t('notifications.empty')}</li>}>
               {(n) => (

@@ -3,8 +3,10 @@
 import { createResource, createSignal, For, Show } from 'solid-js';
 import { Markdown } from '../chat/Markdown.tsx';
 import { Badge, type Tone } from '../components/Badge.tsx';
+import { ErrorText } from '../components/ErrorText.tsx';
 import { errorText } from '../files/api.ts';
 import { t } from '../i18n/index.ts';
+import { createAction } from '../lib/action.ts';
 import { type Plugin, type PluginStatus, pluginsApi } from './api.ts';
 import '../chat/chat.css';
 import './plugins.css';
@@ -37,19 +39,9 @@ export function PluginCard(props: { plugin: Plugin; onChange: (p: Plugin) => voi
     () => showDocs() && p().name,
     (name) => pluginsApi.docs(name),
   );
-  const [busy, setBusy] = createSignal(false);
-  const [error, setError] = createSignal('');
-  const toggle = async () => {
-    setBusy(true);
-    setError('');
-    try {
-      props.onChange(await pluginsApi.setEnabled(p().name, p().status === 'disabled'));
-    } catch (err) {
-      setError(errorText(err, t('common.error')));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { busy, error, run } = createAction();
+  const toggle = () =>
+    run(async () => props.onChange(await pluginsApi.setEnabled(p().name, p().status === 'disabled')));
 
   return (
     <li class="card flex flex-col gap-2" data-plugin={p().name} data-plugin-status={p().status}>
@@ -71,11 +63,7 @@ export function PluginCard(props: { plugin: Plugin; onChange: (p: Plugin) => voi
           {p().reason}
         </p>
       </Show>
-      <Show when={error()}>
-        <p class="m-0 text-sm text-red-600" role="alert">
-          {error()}
-        </p>
-      </Show>
+      <ErrorText text={error()} small />
       <Show when={p().description}>
         <p class="m-0">{p().description}</p>
       </Show>

@@ -2,9 +2,10 @@
 // cannot read is shown by the field), on/off, the next run, the last run's status and duration, run now, history.
 import { createSignal, Show } from 'solid-js';
 import { Badge } from '../components/Badge.tsx';
-import { errorText } from '../files/api.ts';
+import { ErrorText } from '../components/ErrorText.tsx';
 import { formatDate } from '../files/format.ts';
 import { t } from '../i18n/index.ts';
+import { createAction } from '../lib/action.ts';
 import { formatDuration } from '../lib/duration.ts';
 import { type Job, schedulerApi } from './api.ts';
 import { JobRunBadge } from './RunBadge.tsx';
@@ -30,21 +31,9 @@ export function JobRow(props: {
   const [editing, setEditing] = createSignal(false);
   const [cron, setCron] = createSignal('');
   const [cronError, setCronError] = createSignal('');
-  const [error, setError] = createSignal('');
-  const [busy, setBusy] = createSignal(false);
+  const { busy, error, run: act } = createAction();
   const goal = () => j().kind === 'goal';
 
-  const act = async (fn: () => Promise<void>, onError = setError) => {
-    setBusy(true);
-    setError('');
-    try {
-      await fn();
-    } catch (err) {
-      onError(errorText(err, t('common.error')));
-    } finally {
-      setBusy(false);
-    }
-  };
   const saveCron = (e: Event) => {
     e.preventDefault();
     setCronError('');
@@ -174,11 +163,7 @@ export function JobRow(props: {
             </div>
           )}
         </Show>
-        <Show when={error()}>
-          <p class="m-0 text-xs text-red-600" role="alert">
-            {error()}
-          </p>
-        </Show>
+        <ErrorText text={error()} small />
       </td>
       <td class="block md:table-cell px-2 py-1 md:p-2">
         <div class="flex flex-wrap gap-1">

@@ -1,6 +1,7 @@
 // A job's run history (newest first, paged): status, trigger, start, duration, the output's summary or the error, and
 // the progress lines a run left.
 import { createResource, createSignal, For, Show } from 'solid-js';
+import { ErrorText } from '../components/ErrorText.tsx';
 import { errorText } from '../files/api.ts';
 import { formatDate } from '../files/format.ts';
 import { t } from '../i18n/index.ts';
@@ -33,11 +34,7 @@ export function RunHistory(props: { jobId: string; version: string }) {
   return (
     <div class="card flex flex-col gap-2" data-job-history={props.jobId}>
       <h2 class="text-base m-0">{t('scheduler.history', { id: props.jobId })}</h2>
-      <Show when={page.error || error()}>
-        <p class="m-0 text-red-600" role="alert">
-          {error() || errorText(page.error, t('common.error'))}
-        </p>
-      </Show>
+      <ErrorText text={error() || (page.error ? errorText(page.error, t('common.error')) : '')} />
       <ul class="list-none m-0 p-0 flex flex-col gap-1">
         <For
           each={runs()}

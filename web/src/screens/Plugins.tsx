@@ -1,8 +1,10 @@
 // The Plugins screen: every plugin with its status and reason, permissions, tools and documentation; turn one off or
 // on, look at the plugin folders again (reload); and the MCP servers Titan is a client of.
-import { createResource, createSignal, For, Show } from 'solid-js';
+import { createResource, For, Show } from 'solid-js';
+import { ErrorText } from '../components/ErrorText.tsx';
 import { errorText } from '../files/api.ts';
 import { t } from '../i18n/index.ts';
+import { createAction } from '../lib/action.ts';
 import { type Plugin, type PluginList, pluginsApi } from '../plugins/api.ts';
 import { McpServers } from '../plugins/McpServers.tsx';
 import { PluginCard } from '../plugins/PluginCard.tsx';
@@ -10,20 +12,12 @@ import { PluginCard } from '../plugins/PluginCard.tsx';
 export default function PluginsScreen() {
   const [list, { mutate, refetch }] = createResource(pluginsApi.list);
   const [mcp, mcpActions] = createResource(pluginsApi.mcpServers);
-  const [busy, setBusy] = createSignal(false);
-  const [error, setError] = createSignal('');
-  const reload = async () => {
-    setBusy(true);
-    setError('');
-    try {
+  const { busy, error, run } = createAction();
+  const reload = () =>
+    run(async () => {
       mutate(await pluginsApi.reload());
       await mcpActions.refetch();
-    } catch (err) {
-      setError(errorText(err, t('common.error')));
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
   const replace = (p: Plugin) => {
     const current = list();
     if (current) mutate({ ...current, plugins: current.plugins.map((x) => (x.name === p.name ? p : x)) } as PluginList);
@@ -41,11 +35,7 @@ export default function PluginsScreen() {
         </button>
       </div>
       <p class="m-0 text-sm text-gray-600 dark:text-gray-400">{t('plugins.intro')}</p>
-      <Show when={error()}>
-        <p class="m-0 text-red-600" role="alert">
-          {error()}
-        </p>
-      </Show>
+      <ErrorText text={error()} />
       <Show
         when={list()}
         fallback={<p class="m-0">{list.error ? errorText(list.error, t('common.error')) : t('common.loading')}</p>}

@@ -2,8 +2,10 @@
 // job whose progress lines are read every second. Without Docker it says the embedded engines are in use and what
 // Docker would add, and the buttons stay off.
 import { createSignal, For, onCleanup, onMount, Show } from 'solid-js';
+import { ErrorText } from '../components/ErrorText.tsx';
+import { errorText } from '../files/api.ts';
 import { t } from '../i18n/index.ts';
-import { ApiFailure, api } from '../lib/api.ts';
+import { api } from '../lib/api.ts';
 
 /** The web app's copies of the daemon's schemas (daemon/http/servicesRoutes.ts, daemon/runlocal/jobs.ts). */
 interface LocalJob {
@@ -37,7 +39,7 @@ export function RunLocal() {
   let log: HTMLPreElement | undefined;
   onCleanup(() => clearTimeout(timer));
 
-  const fail = (err: unknown) => setError(err instanceof ApiFailure ? err.message : t('common.error'));
+  const fail = (err: unknown) => setError(errorText(err, t('common.error')));
   const load = async () => {
     try {
       const s = await api<LocalStatus>('/api/services/local');
@@ -167,11 +169,7 @@ export function RunLocal() {
           {t('runlocal.migrate')}
         </label>
       </div>
-      <Show when={error()}>
-        <p class="m-0 text-sm text-red-600" role="alert">
-          {error()}
-        </p>
-      </Show>
+      <ErrorText text={error()} small />
       <Show when={job()}>
         {(j) => (
           <div class="flex flex-col gap-1" data-run-local-job={j().state}>

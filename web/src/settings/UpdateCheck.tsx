@@ -1,8 +1,10 @@
 // "Check for update" (GET /api/update/check?refresh=true): the running and the latest version, and whether an update
 // is available (with the release link), up to date, off in settings, or could not be checked (with the reason).
 import { createSignal, Match, Show, Switch } from 'solid-js';
+import { ErrorText } from '../components/ErrorText.tsx';
 import { t } from '../i18n/index.ts';
-import { ApiFailure, api } from '../lib/api.ts';
+import { createAction } from '../lib/action.ts';
+import { api } from '../lib/api.ts';
 
 /** The web app's copy of the daemon's UpdateAnswerSchema (daemon/update/check.ts). */
 export interface UpdateAnswer {
@@ -19,19 +21,8 @@ export interface UpdateAnswer {
 
 export function UpdateCheck() {
   const [answer, setAnswer] = createSignal<UpdateAnswer | null>(null);
-  const [busy, setBusy] = createSignal(false);
-  const [error, setError] = createSignal('');
-  const check = async () => {
-    setBusy(true);
-    setError('');
-    try {
-      setAnswer(await api<UpdateAnswer>('/api/update/check?refresh=true'));
-    } catch (err) {
-      setError(err instanceof ApiFailure ? err.message : t('common.error'));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { busy, error, run } = createAction();
+  const check = () => run(async () => setAnswer(await api<UpdateAnswer>('/api/update/check?refresh=true')));
 
   return (
     <div class="card flex flex-col gap-2" data-update-check={answer()?.status ?? 'idle'}>
@@ -41,11 +32,7 @@ export function UpdateCheck() {
           {busy() ? t('update.checking') : t('update.check')}
         </button>
       </div>
-      <Show when={error()}>
-        <p class="m-0 text-red-600" role="alert">
-          {error()}
-        </p>
-      </Show>
+      <ErrorText text={error()} />
       <Show when={answer()} fallback={<p class="m-0 text-sm text-gray-500">{t('update.intro')}</p>}>
         {(a) => (
           <>
