@@ -139,7 +139,8 @@ const BusSchema = v.strictObject({
   }),
   global_rate_limit: int(1, 10_000_000, 'the global rate limit in messages per second'),
   snapshots: v.strictObject({
-    interval_min: int(1, 1440, 'the snapshot interval in minutes'),
+    /** No longer used (kept so older settings files stay valid): the scheduler's bus-snapshot job sets when. */
+    interval_min: v.optional(int(1, 1440, 'the snapshot interval in minutes')),
     endpoint: v.nullable(url(['http', 'https'], 'the S3 endpoint URL')),
     bucket: text('the S3 bucket'),
     region: text('the S3 region'),

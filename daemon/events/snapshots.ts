@@ -1,5 +1,6 @@
 // Bus snapshots in the daemon: when settings bus.snapshots name an endpoint and a bucket, catch up from the bucket at
-// start-up (before anything subscribes), then write new stream entries to it every interval_min minutes.
+// start-up (before anything subscribes); new stream entries are written by the scheduler's bus-snapshot job (one
+// place for when things run, with run history and no overlap).
 import type { Topic } from '../../bus/event.ts';
 import type { Keys } from '../../bus/keys.ts';
 import {
@@ -63,15 +64,13 @@ export async function startBusSnapshots(
   }
   const snapshotter = new Snapshotter(transport, keys, {
     store,
-    intervalMs: settings.bus.snapshots.interval_min * 60_000,
     onRun: (counts, ms) => {
       if (total(counts) === 0) logs.app.debug({ ms }, 'bus snapshot: nothing new');
       else logs.app.info({ written: nonZero(counts), total: total(counts), ms }, 'bus snapshot written');
     },
     onError: (err) => logs.app.warn({ ...where, ...failure(err) }, 'bus snapshot failed; the next run tries again'),
   });
-  snapshotter.start();
-  logs.app.info({ ...where, interval_min: settings.bus.snapshots.interval_min }, 'bus snapshots on');
+  logs.app.info(where, 'bus snapshots on: written by the scheduler job bus-snapshot (scheduler.jobs)');
   return {
     run: () => snapshotter.run(),
     async stop() {

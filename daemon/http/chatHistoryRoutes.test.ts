@@ -81,7 +81,7 @@ describe('chat history routes', () => {
     ] as const) {
       const gone = await call(method, path, body);
       expect(gone.status, `${method} ${path}`).toBe(404);
-      expect(gone.json.error.code).toBe('conversation_deleted');
+      expect(gone.json.error?.code).toBe('conversation_deleted');
     }
     const restored = await call('POST', `/api/chat/conversations/${id}/restore`);
     expect(restored.json.deleted_at).toBeNull();

@@ -24,6 +24,8 @@ export interface RouteSpec<
   /** Schema of the success body (JSON); omit for non-JSON answers. */
   response?: AnySchema;
   status?: 200 | 201 | 202 | 204;
+  /** Other success statuses answered with the same body (a run started → 202, or finished with ?wait=true → 200). */
+  alsoStatus?: (200 | 201 | 202)[];
   /** Error statuses this route can answer besides 400/401/500 (and 204 when it can answer with nothing). */
   errors?: number[];
 }
@@ -132,6 +134,7 @@ export class ApiRoutes {
               },
       };
       // A JSON body can also be too large (413) or not JSON (415); any route can find a service down (503).
+      for (const also of s.alsoStatus ?? []) responses[String(also)] = responses[status];
       const errorCodes = new Set([
         400,
         500,

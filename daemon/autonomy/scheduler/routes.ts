@@ -197,6 +197,7 @@ export function schedulerRoutes(api: ApiRoutes, service: SchedulerService): void
       params,
       query: v.strictObject({ wait: v.optional(v.picklist(['true', 'false'], 'wait must be true or false')) }),
       status: 202,
+      alsoStatus: [200],
       response: v.object({ run: RunSchema }),
       errors: [404, 409],
     },
