@@ -141,6 +141,8 @@ describe('goals', () => {
     await page.fill('[data-goal-form] input[name="schedule"]', 'every morning');
     await page.fill('[data-goal-form] input[name="max_steps"]', '5');
     await page.waitForSelector('[data-goal-form] [data-tools] input[name="tool:write_file"]');
+    // The plugin's tool is offered too, and granted.
+    await page.check('[data-goal-form] [data-tools] input[name="tool:notes-e2e_count_words"]');
     await page.click('[data-goal-save]');
     const problem = await page.waitForSelector('[data-goal-form] [data-error="schedule"]');
     expect(await problem.textContent()).toMatch(/schedule/i);
@@ -151,7 +153,12 @@ describe('goals', () => {
     await page.waitForSelector('[data-goal] [data-goal-run]');
     const goals = await api<{ items: { id: string; schedule: string; budget: { max_steps: number } }[] }>('/api/goals');
     expect(goals.items).toHaveLength(1);
-    expect(goals.items[0]).toMatchObject({ schedule: '0 9 * * 1-5', budget: { max_steps: 5 } });
+    expect(goals.items[0]).toMatchObject({
+      schedule: '0 9 * * 1-5',
+      budget: { max_steps: 5 },
+      allowed_tools: ['notes-e2e_count_words'],
+    });
+    expect(await page.textContent('[data-goal]')).toContain('notes-e2e_count_words');
     expect(await page.textContent(`[data-goal-item="${goals.items[0]?.id}"]`)).toContain('0 9 * * 1-5');
   });
 

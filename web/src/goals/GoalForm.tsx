@@ -168,7 +168,9 @@ export function GoalForm(props: { goal: Goal | null; onSaved: (g: Goal) => void;
                     <span class="text-xs text-gray-500">
                       {tool.plugin
                         ? t('goals.form.pluginTool', { plugin: tool.plugin, risk: t(`goals.risk.${tool.risk}`) })
-                        : t(`goals.policy.${tool.policy}`)}
+                        : tool.mcp
+                          ? t('goals.form.mcpTool', { server: tool.mcp })
+                          : t(`goals.policy.${tool.policy}`)}
                     </span>
                   </label>
                 )}

@@ -1,6 +1,8 @@
 // The tools a goal may be granted, as the daemon has them: the built-in tools (the keys of settings `chat.tools`, with
-// their approval policy) and the plugins' tools (GET /api/plugins, with their risk). There is no other tool listing.
+// their approval policy), the plugins' tools (GET /api/plugins, with their risk) and the tools of connected MCP servers
+// (GET /api/mcp/servers). There is no other tool listing.
 import { ApiFailure, api } from '../lib/api.ts';
+import { pluginsApi } from '../plugins/api.ts';
 
 export interface ToolChoice {
   name: string;
@@ -10,23 +12,28 @@ export interface ToolChoice {
   risk?: 'read' | 'write';
   /** Which plugin offers it. */
   plugin?: string;
+  /** Which MCP server offers it. */
+  mcp?: string;
 }
 
-interface PluginsList {
-  plugins: { name: string; tools: { name: string; risk: 'read' | 'write' }[] }[];
-}
+/** A feature this daemon does not have (404) lists nothing. */
+const absent =
+  <T>(empty: T) =>
+  (err: unknown): T => {
+    if (err instanceof ApiFailure && err.status === 404) return empty;
+    throw err;
+  };
 
 export async function toolChoices(): Promise<ToolChoice[]> {
-  const [settings, plugins] = await Promise.all([
+  const [settings, plugins, servers] = await Promise.all([
     api<{ chat?: { tools?: Record<string, string> } }>('/api/settings'),
-    api<PluginsList>('/api/plugins').catch((err) => {
-      if (err instanceof ApiFailure && err.status === 404) return { plugins: [] } as PluginsList;
-      throw err;
-    }),
+    pluginsApi.list().catch(absent({ dirs: [], plugins: [] })),
+    pluginsApi.mcpServers(),
   ]);
   const builtIn = Object.entries(settings.chat?.tools ?? {}).map(([name, policy]) => ({ name, policy }));
   const fromPlugins = plugins.plugins.flatMap((p) =>
     p.tools.map((t) => ({ name: t.name, risk: t.risk, plugin: p.name })),
   );
-  return [...builtIn, ...fromPlugins];
+  const fromMcp = (servers ?? []).flatMap((m) => m.tools.map((name) => ({ name, mcp: m.name })));
+  return [...builtIn, ...fromPlugins, ...fromMcp];
 }
