@@ -10,6 +10,7 @@ describe('assets from the source tree', () => {
   });
 
   it('finds each group where the checkout keeps it', () => {
+    expect(existsSync(join(assetDir('compose'), 'docker-compose.yml'))).toBe(true);
     expect(existsSync(join(assetDir('swagger-ui'), 'swagger-ui-bundle.js'))).toBe(true);
     expect(existsSync(join(assetDir('proto'), 'titan_bus.proto'))).toBe(true);
     expect(existsSync(join(assetDir('pglite'), 'pglite.wasm'))).toBe(true);

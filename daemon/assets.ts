@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import * as sea from 'node:sea';
 
 /** The groups of files read from disk at run time; an embedded asset's key is `<group>/<path inside the group>`. */
-export type AssetGroup = 'web' | 'swagger-ui' | 'proto' | 'pglite' | 'pgvector';
+export type AssetGroup = 'web' | 'swagger-ui' | 'proto' | 'pglite' | 'pgvector' | 'compose';
 
 /** The key of the manifest the build embeds beside the assets. */
 export const MANIFEST_KEY = 'titan-assets.json';
@@ -30,6 +30,8 @@ export const SOURCE_DIRS: Record<AssetGroup, () => string> = {
   proto: () => join(ROOT, 'bus', 'grpc'),
   pglite: () => packageDir('@electric-sql/pglite'),
   pgvector: () => packageDir('@electric-sql/pglite-pgvector'),
+  // Run Local's docker-compose.yml and its Prometheus and Grafana files.
+  compose: () => join(ROOT, 'compose'),
 };
 
 /** True when this process is the single executable (the daemon bundled and injected into a Node binary). */

@@ -24,6 +24,8 @@ const FILES: Record<AssetGroup, (dir: string) => string[]> = {
   proto: () => ['titan_bus.proto'],
   pglite: () => ['pglite.wasm', 'initdb.wasm', 'pglite.data'],
   pgvector: () => ['vector.tar.gz'],
+  // Never a user's generated secrets: no dotfiles (compose/.env) and nothing under a secrets/ folder.
+  compose: (dir) => walk(dir).filter((f) => !f.split('/').some((part) => part.startsWith('.') || part === 'secrets')),
 };
 
 /** Every embedded file; throws with the command to run when web/dist has not been built. */

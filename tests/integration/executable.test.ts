@@ -108,7 +108,16 @@ describe('the single executable', () => {
     it('unpacked its assets once into a versioned folder of the user cache', () => {
       const { folders, path } = unpacked();
       expect(folders).toEqual([expect.stringMatching(new RegExp(`^${VERSION.replace(/\./g, '\\.')}-[0-9a-f]{12}$`))]);
-      expect(readdirSync(path).sort()).toEqual(['.complete', 'pglite', 'pgvector', 'proto', 'swagger-ui', 'web']);
+      expect(existsSync(join(path, 'compose', 'docker-compose.yml'))).toBe(true);
+      expect(readdirSync(path).sort()).toEqual([
+        '.complete',
+        'compose',
+        'pglite',
+        'pgvector',
+        'proto',
+        'swagger-ui',
+        'web',
+      ]);
     });
 
     it('passes titan doctor, which finds this daemon on its port', async () => {
