@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { isExecutable } from '../assets.ts';
 import { dataDir } from '../config/paths.ts';
 import { type CliIo, type Command, parseArgs } from './io.ts';
 import {
@@ -20,15 +21,14 @@ import {
 } from './serviceUnits.ts';
 
 /** The single executable runs itself; a checkout runs node with main.ts. */
-export async function selfCommand(): Promise<string[]> {
-  const sea = await import('node:sea').then((m) => m.isSea()).catch(() => false);
-  if (sea) return [process.execPath];
+export function selfCommand(): string[] {
+  if (isExecutable()) return [process.execPath];
   return [process.execPath, '--disable-warning=ExperimentalWarning', resolve(import.meta.dirname, '..', 'main.ts')];
 }
 
 export async function serviceSpec(env: NodeJS.ProcessEnv): Promise<ServiceSpec> {
   return {
-    command: await selfCommand(),
+    command: selfCommand(),
     env: env.TITAN_HOME ? { TITAN_HOME: resolve(env.TITAN_HOME) } : {},
     logDir: join(dataDir(env), 'logs'),
   };

@@ -3,15 +3,12 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { assetDir } from '../assets.ts';
 import type { Settings } from '../config/schema.ts';
 
-/** TITAN_COMPOSE_DIR, else compose/ of this checkout, else compose/ next to the single executable. */
+/** TITAN_COMPOSE_DIR, else compose/ of this checkout or the copy the single executable unpacked (daemon/assets.ts). */
 export function composeFile(env: NodeJS.ProcessEnv): string | null {
-  const dirs = [
-    env.TITAN_COMPOSE_DIR,
-    resolve(import.meta.dirname, '..', '..', 'compose'),
-    join(dirname(process.execPath), 'compose'),
-  ];
+  const dirs = [env.TITAN_COMPOSE_DIR, assetDir('compose')];
   for (const d of dirs)
     if (d && existsSync(join(d, 'docker-compose.yml'))) return join(resolve(d), 'docker-compose.yml');
   return null;

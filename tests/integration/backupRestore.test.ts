@@ -86,6 +86,8 @@ async function cli(p: Place, argv: string[]): Promise<{ code: number | 'running'
 type Json = Record<string, unknown>;
 
 interface EngineSetup {
+  /** Whether `restore --force` may wipe the target's graph. */
+  canForce: boolean;
   /** The services block of a fresh, empty target. */
   fresh(): Promise<Record<string, unknown>>;
   /** Removes what the test put where a wiped data dir cannot reach (Neo4j is shared by the suites). */
@@ -174,6 +176,13 @@ function suite(name: string, engines: () => EngineSetup) {
         /the target already holds data \(.*in conversations.*\): restore into an empty data dir, or add --force/,
       );
 
+      // --force replaces it (not on the shared Neo4j, where it would empty every suite's graph namespace).
+      if (e.canForce) {
+        const forced = await cli(to, ['restore', archive, '--force']);
+        expect(forced.text).toContain('restored ');
+        expect(forced.code).toBe(0);
+      }
+
       const d2 = await serve(to);
       try {
         const list = (await (await d2.call('/api/chat/conversations')).json()) as { items: Json[] };
@@ -206,6 +215,7 @@ function suite(name: string, engines: () => EngineSetup) {
 }
 
 suite('embedded engines', () => ({
+  canForce: true,
   fresh: async () => ({}),
   wipeShared: async () => {},
   cleanup: async () => {},
@@ -214,6 +224,7 @@ suite('embedded engines', () => ({
 suite('Postgres, Neo4j and Redis', () => {
   const made: Awaited<ReturnType<typeof serverEngines>>[] = [];
   return {
+    canForce: false,
     async fresh() {
       const s = await serverEngines(11);
       made.push(s);

@@ -122,7 +122,7 @@ describe('install-service / uninstall-service', () => {
     expect(await install([], io, { platform: 'linux', home })).toBe(0);
     const file = join(home, '.config', 'systemd', 'user', 'titan.service');
     const unit = readFileSync(file, 'utf8');
-    const self = await selfCommand();
+    const self = selfCommand();
     expect(unit).toContain(`ExecStart=${self.map((w) => `"${w}"`).join(' ')}`);
     expect(unit).toContain(`Environment="TITAN_HOME=${join(home, 'data')}"`);
     expect(io.text()).toContain(`wrote ${file}`);
