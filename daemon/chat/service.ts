@@ -15,7 +15,7 @@ import { TurnInProgressError } from './errors/turnInProgressError.ts';
 import { type ChatStore, DEFAULT_TITLE } from './store.ts';
 import { toolSpecsAllowed } from './toolPolicy.ts';
 import { TurnStream } from './turnStream.ts';
-import type { ChatTool, Message, ModelClient, TurnEvent } from './types.ts';
+import type { ChatTool, Message, ModelClient, NewMessage, TurnEvent } from './types.ts';
 
 export interface ChatServiceOptions {
   store: ChatStore;
@@ -111,6 +111,16 @@ export class ChatService {
     await this.o.store.getConversation(conversationId);
     const stored = await this.o.store.recentMessages(conversationId, limit);
     return { source: 'store', messages: stored.map(cachedOf) };
+  }
+
+  /**
+   * Adds a message outside a turn (an assistant's reaction to an event, written by a trigger) to the store and the
+   * short-term cache, so the next turns' history has it too.
+   */
+  async addMessage(conversationId: string, message: NewMessage): Promise<Message> {
+    const stored = await this.o.store.addMessage(conversationId, message);
+    await this.remember(stored);
+    return stored;
   }
 
   private async remember(m: Message): Promise<void> {

@@ -129,6 +129,21 @@ function triggersSuite(name: string, engines: () => Promise<Engines>) {
       expect(prompt).toContain(FIXTURES.notesMd);
       expect(prompt).toContain('indexed');
       expect(prompt).toContain('text_begins');
+
+      // The user answers in that conversation: the reaction stays in every later turn's history (the cache has it).
+      for (const text of ['Yes, please.', 'And the deadlines?']) {
+        model.script({ reply: { text: 'Sure.' } });
+        const turn = await d.request(`/api/chat/conversations/${n.conversation_id}/messages`, {
+          method: 'POST',
+          token,
+          json: { text },
+        });
+        await turn.text();
+        const chat = model.requests.filter(
+          (r) => r.path === '/v1/chat/completions' && !('response_format' in (r.body as Body)),
+        );
+        expect(JSON.stringify((chat.at(-1)?.body as Body | undefined)?.messages), text).toContain(said);
+      }
     });
 
     it('falls back to the template when the model fails, and says why in the firing', async () => {

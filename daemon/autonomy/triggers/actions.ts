@@ -61,7 +61,8 @@ async function notify(
     path && event.topic === 'fs.v1' ? await fileFacts(path, deps.files, deps.memory) : null;
   const reaction = await react({ model: deps.model, settings: () => deps.settings.get() }, event, file, note, signal);
   const conversation = await deps.chatStore.createConversation({ title: reaction.title });
-  await deps.chatStore.addMessage(conversation.id, {
+  // Through chat, not the store: the cache that later turns read their history from gets it too.
+  await deps.chat.addMessage(conversation.id, {
     role: 'assistant',
     content: reaction.text,
     meta: {
