@@ -85,7 +85,8 @@ export function authRoutes(api: ApiRoutes, deps: AuthDeps) {
       public: true,
       body: PasswordBody,
       response: TokenSchema,
-      errors: [409, 429],
+      // Public, so 401 is not implied: it is the wrong password.
+      errors: [401, 409, 429],
     },
     async (c, { body }) => {
       limit(deps, c, 'login');
