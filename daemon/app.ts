@@ -243,6 +243,12 @@ export async function createTitan(opts: TitanOptions = {}): Promise<Titan> {
     if (err instanceof HTTPException) {
       return c.json(errorBody('http_error', err.message || 'the request could not be handled'), err.status);
     }
+    // A storage service that is down (or cut off): 503, never a 500; the clients retry by themselves.
+    const outage = engines.outage(err);
+    if (outage) {
+      logs.app.warn({ err: (err as Error).message, path: c.req.path }, 'request refused: a service is unreachable');
+      return c.json(errorBody('service_unavailable', outage), 503);
+    }
     logs.app.error({ err: { message: err.message, stack: err.stack }, path: c.req.path }, 'request failed');
     return c.json(errorBody('internal', 'something went wrong inside Titan; the log has the details'), 500);
   });

@@ -8,6 +8,7 @@ import { openPgliteSql } from './pgliteSql.ts';
 import { openPostgresSql } from './postgresSql.ts';
 import { createRedis, describeRedis, type RedisClient } from './redisClient.ts';
 import { type Sql, SqlUnavailableError } from './sql.ts';
+import { outageOf } from './unavailable.ts';
 
 export type Concern = 'sql' | 'bus' | 'graph' | 'cache';
 
@@ -24,6 +25,8 @@ export interface Engines {
   redis: RedisClient | null;
   neo4j: Driver | null;
   health(): Promise<Record<Concern, EngineStatus>>;
+  /** The 503 message when `err` says one of these services cannot be reached (it is retried); else null. */
+  outage(err: unknown): string | null;
   close(): Promise<void>;
 }
 
@@ -84,19 +87,22 @@ export async function openEngines(settings: Settings, dataDir: string): Promise<
   redis?.on('error', () => {});
   const neo4j = services.neo4j ? createNeo4j(services.neo4j) : null;
   const redisTarget = services.redis ? describeRedis(services.redis) : 'in-process';
+  const neo4jTarget = services.neo4j ? new URL(services.neo4j.url).host : null;
 
   return {
     sql,
     redis,
     neo4j,
     async health() {
-      const sqlStatus = await probe(sql.engine, sqlTarget, () => sql.query('SELECT 1'));
-      const redisStatus = redis ? await probe('redis', redisTarget, () => redis.ping()) : null;
-      const graph = neo4j
-        ? await probe('neo4j', new URL(services.neo4j?.url ?? '').host, () =>
-            neo4j.executeQuery('RETURN 1', {}, { database: 'neo4j' }),
-          )
-        : { ...sqlStatus, engine: `sql-graph (${sql.engine})` };
+      // In parallel: with every service down, health still answers within one probe timeout.
+      const [sqlStatus, redisStatus, neo4jStatus] = await Promise.all([
+        probe(sql.engine, sqlTarget, () => sql.query('SELECT 1')),
+        redis ? probe('redis', redisTarget, () => redis.ping()) : null,
+        neo4j
+          ? probe('neo4j', neo4jTarget ?? '', () => neo4j.executeQuery('RETURN 1', {}, { database: 'neo4j' }))
+          : null,
+      ]);
+      const graph = neo4jStatus ?? { ...sqlStatus, engine: `sql-graph (${sql.engine})` };
       return {
         sql: sqlStatus,
         bus: redisStatus
@@ -106,6 +112,7 @@ export async function openEngines(settings: Settings, dataDir: string): Promise<
         cache: redisStatus ? { ...redisStatus } : { engine: 'in-process', target: 'memory', ok: true, latency_ms: 0 },
       };
     },
+    outage: (err) => outageOf(err, { redis: redis ? redisTarget : null, neo4j: neo4jTarget }),
     async close() {
       await Promise.allSettled([sql.close(), redis?.quit(), neo4j?.close()]);
     },

@@ -1,14 +1,25 @@
 // The server Sql engine: PostgreSQL with pgvector through postgres.js.
 import postgres from 'postgres';
-import type { Row, Sql, SqlQueryable } from './sql.ts';
+import { type Row, type Sql, type SqlQueryable, SqlUnavailableError } from './sql.ts';
+import { isPostgresConnectionError, unreachableMessage } from './unavailable.ts';
 
-function wrap(sql: postgres.Sql | postgres.TransactionSql): SqlQueryable {
+/** A lost server becomes SqlUnavailableError (503 for the caller); any other error is passed on as it is. */
+function unavailableOr(target: string) {
+  return (err: unknown): never => {
+    if (isPostgresConnectionError(err)) {
+      throw new SqlUnavailableError(unreachableMessage('Postgres', target), { cause: err });
+    }
+    throw err;
+  };
+}
+
+function wrap(sql: postgres.Sql | postgres.TransactionSql, lost: (err: unknown) => never): SqlQueryable {
   return {
     async query<T = Row>(text: string, params: readonly unknown[] = []) {
-      return (await sql.unsafe(text, params as postgres.ParameterOrJSON<never>[])) as unknown as T[];
+      return (await sql.unsafe(text, params as postgres.ParameterOrJSON<never>[]).catch(lost)) as unknown as T[];
     },
     async exec(script: string) {
-      await sql.unsafe(script).simple();
+      await sql.unsafe(script).simple().catch(lost);
     },
   };
 }
@@ -31,11 +42,13 @@ export function openPostgresSql(url: string, opts: { max?: number } = {}): Sql {
     },
     connection: { application_name: 'titan' },
   });
-  const base = wrap(sql);
+  const u = new URL(url);
+  const lost = unavailableOr(`${u.host}${u.pathname}`);
+  const base = wrap(sql, lost);
   return {
     engine: 'postgres',
     ...base,
-    transaction: (fn) => sql.begin((tx) => fn(wrap(tx))) as Promise<never>,
+    transaction: (fn) => (sql.begin((tx) => fn(wrap(tx, lost))) as Promise<never>).catch(lost),
     close: () => sql.end({ timeout: 5 }),
   };
 }
