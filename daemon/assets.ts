@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import * as sea from 'node:sea';
 
 /** The groups of files read from disk at run time; an embedded asset's key is `<group>/<path inside the group>`. */
-export type AssetGroup = 'web' | 'swagger-ui' | 'proto' | 'pglite' | 'pgvector' | 'compose';
+export type AssetGroup = 'web' | 'swagger-ui' | 'proto' | 'pglite' | 'pgvector' | 'compose' | 'plugin-runtime';
 
 /** The key of the manifest the build embeds beside the assets. */
 export const MANIFEST_KEY = 'titan-assets.json';
@@ -32,7 +32,13 @@ export const SOURCE_DIRS: Record<AssetGroup, () => string> = {
   pgvector: () => packageDir('@electric-sql/pglite-pgvector'),
   // Run Local's docker-compose.yml and its Prometheus and Grafana files.
   compose: () => join(ROOT, 'compose'),
+  // The plugin runtime bundled into one CommonJS file by the build (installer/bundle.ts): a plugin process of the
+  // executable loads it from disk. From the sources, plugins run runtime/child.ts itself.
+  'plugin-runtime': () => join(ROOT, 'dist', '.build', 'plugin-runtime'),
 };
+
+/** The bundled plugin runtime's name in the 'plugin-runtime' folder. */
+export const PLUGIN_RUNTIME_FILE = 'child.cjs';
 
 /** True when this process is the single executable (the daemon bundled and injected into a Node binary). */
 export function isExecutable(): boolean {

@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
-import { type AssetGroup, type AssetManifest, SOURCE_DIRS } from '../daemon/assets.ts';
+import { type AssetGroup, type AssetManifest, PLUGIN_RUNTIME_FILE, SOURCE_DIRS } from '../daemon/assets.ts';
 import { ASSETS as SWAGGER_FILES } from '../daemon/http/docsRoutes.ts';
 
 export interface EmbeddedFile {
@@ -26,6 +26,12 @@ const FILES: Record<AssetGroup, (dir: string) => string[]> = {
   pgvector: () => ['vector.tar.gz'],
   // Never a user's generated secrets: no dotfiles (compose/.env) and nothing under a secrets/ folder.
   compose: (dir) => walk(dir).filter((f) => !f.split('/').some((part) => part.startsWith('.') || part === 'secrets')),
+  'plugin-runtime': () => [PLUGIN_RUNTIME_FILE],
+};
+
+const HINTS: Partial<Record<AssetGroup, string>> = {
+  web: ': run `make web` first',
+  'plugin-runtime': ': installer/build.ts bundles it (bundlePluginRuntime) before listing the assets',
 };
 
 /** Every embedded file; throws with the command to run when web/dist has not been built. */
@@ -33,7 +39,7 @@ export function embeddedFiles(): EmbeddedFile[] {
   const out: EmbeddedFile[] = [];
   for (const group of Object.keys(FILES) as AssetGroup[]) {
     const dir = SOURCE_DIRS[group]();
-    if (!existsSync(dir)) throw new Error(`${dir} does not exist${group === 'web' ? ': run `make web` first' : ''}`);
+    if (!existsSync(dir)) throw new Error(`${dir} does not exist${HINTS[group] ?? ''}`);
     for (const rel of FILES[group](dir).sort()) out.push({ key: `${group}/${rel}`, path: join(dir, rel) });
   }
   return out;

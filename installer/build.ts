@@ -5,9 +5,9 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { MANIFEST_KEY } from '../daemon/assets.ts';
+import { MANIFEST_KEY, PLUGIN_RUNTIME_FILE, SOURCE_DIRS } from '../daemon/assets.ts';
 import { embeddedFiles, manifestOf } from './assetList.ts';
-import { bundleDaemon } from './bundle.ts';
+import { bundleDaemon, bundlePluginRuntime } from './bundle.ts';
 import { inject, makeBlob } from './sea.ts';
 import { buildThereCommand, hostNode, hostTarget, registryNode, TARGETS, type Target } from './targets.ts';
 
@@ -38,6 +38,9 @@ mkdirSync(WORK, { recursive: true });
 const main = join(WORK, 'titan.cjs');
 await bundleDaemon(main);
 step(`bundled daemon/main.ts → ${(statSync(main).size / 1e6).toFixed(1)} MB`);
+const runtime = join(SOURCE_DIRS['plugin-runtime'](), PLUGIN_RUNTIME_FILE);
+await bundlePluginRuntime(runtime);
+step(`bundled the plugin runtime → ${(statSync(runtime).size / 1e3).toFixed(0)} kB`);
 
 const files = embeddedFiles();
 const manifest = manifestOf(files, VERSION);

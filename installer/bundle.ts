@@ -1,5 +1,6 @@
 // Bundles the daemon (daemon/main.ts and everything it imports, dynamic imports included) into one CommonJS file:
-// Node 24's single executable runs one CommonJS script whose require() reaches only Node's built-in modules.
+// Node 24's single executable runs one CommonJS script whose require() reaches only Node's built-in modules. The
+// plugin runtime gets its own file, which a plugin process of the executable loads from disk (plugins/hostCommand.ts).
 import { join } from 'node:path';
 import { type RolldownLog, rolldown } from 'rolldown';
 
@@ -15,11 +16,21 @@ function expected(log: RolldownLog): boolean {
   return EXPECTED.has(log.code ?? '');
 }
 
-/** Writes the bundle to `file`; an unexpected bundler warning fails the build, since it would fail at run time. */
-export async function bundleDaemon(file: string): Promise<void> {
+/** Writes the daemon's bundle to `file`. */
+export function bundleDaemon(file: string): Promise<void> {
+  return bundle(join(ROOT, 'daemon', 'main.ts'), file);
+}
+
+/** Writes the plugin runtime (runtime/child.ts with valibot) to `file`: the only code a plugin process may read. */
+export function bundlePluginRuntime(file: string): Promise<void> {
+  return bundle(join(ROOT, 'daemon', 'autonomy', 'plugins', 'runtime', 'child.ts'), file);
+}
+
+/** An unexpected bundler warning fails the build, since it would fail at run time. */
+async function bundle(input: string, file: string): Promise<void> {
   const problems: string[] = [];
   const build = await rolldown({
-    input: join(ROOT, 'daemon', 'main.ts'),
+    input,
     platform: 'node',
     logLevel: 'warn',
     onLog(level, log) {

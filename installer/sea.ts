@@ -30,6 +30,9 @@ export function makeBlob(node: string, input: BlobInput): string {
     disableExperimentalSEAWarning: true,
     useCodeCache: input.codeCache,
     useSnapshot: false,
+    // Node's default, said out loud: a plugin process of the executable gets its permission model and heap cap through
+    // NODE_OPTIONS, because a SEA passes every command-line argument to its script (plugins/process.ts).
+    execArgvExtension: 'env',
     assets: input.assets,
   };
   writeFileSync(config, `${JSON.stringify(sea, null, 2)}\n`);

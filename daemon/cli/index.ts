@@ -1,4 +1,5 @@
 // The command table of the titan executable: each command in its own module, loaded only when it runs.
+import { PLUGIN_HOST_COMMAND, pluginHost } from '../autonomy/plugins/hostCommand.ts';
 import { SettingsError } from '../config/errors.ts';
 import { CliError, type CliIo, type Command, type ExitCode } from './io.ts';
 
@@ -67,6 +68,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<ExitCode> {
     io.out(usage());
     return 0;
   }
+  // Hidden: a plugin process of the single executable.
+  if (first === PLUGIN_HOST_COMMAND) return pluginHost.run(rest, io);
   const name = first === undefined ? 'start' : (ALIASES[first] ?? first);
   const entry = COMMANDS[name];
   if (!entry) {

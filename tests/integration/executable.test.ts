@@ -1,14 +1,17 @@
 // The single executable as a user runs it (built by `make build`; tests/run.sh builds it first): starts in empty
-// folders with nothing but itself, serves health, the API docs and the web UI from its embedded files, and stops.
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+// folders with nothing but itself, serves health, the API docs and the web UI from its embedded files, runs a plugin
+// in its sandbox, and stops.
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeModelServer, start } from '../fake-model/server.ts';
+import { readSse } from '../helpers/sse.ts';
 import { homeEnv, runTitan, runToEnd, type TitanProcess, tempHome } from '../helpers/titanProcess.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const EXE = join(ROOT, 'dist', 'titan-linux-x64');
 const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+const PLUGINS = join(ROOT, 'tests', 'fixtures', 'plugins');
 
 const homes: string[] = [];
 function home(): string {
@@ -43,9 +46,13 @@ describe('the single executable', () => {
 
     beforeAll(async () => {
       dir = home();
-      // A model that answers, so titan doctor has nothing to fail on.
-      model = await start({ apiKey: KEY });
+      // A model that answers, so titan doctor has nothing to fail on; memory extraction kept off the chat script.
+      model = await start({ apiKey: KEY, structured: () => ({ text: 'not json' }) });
       mkdirSync(join(dir, 'titan'));
+      // Plugins where a user installs them: the data dir's plugins/ folder.
+      for (const name of ['well', 'hog']) {
+        cpSync(join(PLUGINS, name), join(dir, 'titan', 'plugins', name), { recursive: true });
+      }
       writeFileSync(
         join(dir, 'titan', 'settings.json'),
         JSON.stringify({
@@ -114,6 +121,7 @@ describe('the single executable', () => {
         'compose',
         'pglite',
         'pgvector',
+        'plugin-runtime',
         'proto',
         'swagger-ui',
         'web',
@@ -127,6 +135,93 @@ describe('the single executable', () => {
       expect(r.out).toMatch(/✓ model: /);
       expect(r.out).toContain('All checks passed.');
       expect(r.code).toBe(0);
+    });
+
+    describe('a plugin', () => {
+      type Body = Record<string, unknown>;
+      let token: string;
+      const api = async (path: string, init: RequestInit & { json?: unknown } = {}) => {
+        const headers = new Headers(init.headers);
+        if (token) headers.set('authorization', `Bearer ${token}`);
+        if (init.json !== undefined) headers.set('content-type', 'application/json');
+        const body = init.json === undefined ? init.body : JSON.stringify(init.json);
+        return fetch(`${url}${path}`, { ...init, headers, body });
+      };
+      const plugin = async (name: string) =>
+        ((await (await api('/api/plugins')).json()) as { plugins: Body[] }).plugins.find((p) => p.name === name);
+      /** The assistant calls `tool` in a chat turn scripted on the model; the tool_result event's body. */
+      const callInChat = async (tool: string, args: Record<string, unknown>) => {
+        model.script({ reply: { toolCalls: [{ name: tool, arguments: args }] } }, { reply: { text: 'Done.' } });
+        const conv = (await (await api('/api/chat/conversations', { method: 'POST', json: {} })).json()) as Body;
+        const res = await api(`/api/chat/conversations/${conv.id}/messages`, {
+          method: 'POST',
+          json: { text: `Use ${tool}` },
+        });
+        expect(res.status).toBe(200);
+        const events = await readSse(res);
+        expect(events.at(-1)?.event).toBe('done');
+        return events.find((e) => e.event === 'tool_result')?.data as Body;
+      };
+
+      beforeAll(async () => {
+        const res = await api('/api/auth/setup', { method: 'POST', json: { password: 'executable plugin test' } });
+        token = ((await res.json()) as { token: string }).token;
+      });
+
+      it('runs from the data dir’s plugins folder with its tools, as the hidden plugin-host command', async () => {
+        await expect.poll(async () => (await plugin('well'))?.status).toBe('running');
+        const well = await plugin('well');
+        expect(well).toMatchObject({ status: 'running', reason: null, restarts: 0 });
+        expect(((well?.tools ?? []) as Body[]).map((t) => t.name)).toContain('well_echo');
+        // The process is the executable itself, not a Node found on PATH, loading the unpacked runtime.
+        const runtime = join(unpacked().path, 'plugin-runtime', 'child.cjs');
+        const cmdline = readFileSync(`/proc/${well?.pid}/cmdline`, 'utf8').split('\0');
+        expect(cmdline.slice(0, 3)).toEqual([EXE, '__plugin-host', runtime]);
+        // Node's options reach a single executable only through NODE_OPTIONS: the runtime file, never the whole cache.
+        const environ = readFileSync(`/proc/${well?.pid}/environ`, 'utf8').split('\0');
+        const pluginDir = join(dir, 'titan', 'plugins', 'well');
+        expect(environ.find((e) => e.startsWith('NODE_OPTIONS='))).toBe(
+          `NODE_OPTIONS="--permission" "--allow-fs-read=${runtime}" "--allow-fs-read=${pluginDir}" ` +
+            '"--max-old-space-size=128" "--disable-warning=SecurityWarning" "--disable-warning=ExperimentalWarning"',
+        );
+      });
+
+      it('answers a tool call the assistant makes in a chat turn', async () => {
+        expect(await callInChat('well_echo', { text: 'from the executable' })).toMatchObject({
+          name: 'well_echo',
+          ok: true,
+          result: { text: 'FROM THE EXECUTABLE' },
+        });
+      });
+
+      it('reads its own folder but nothing else: the permission model refuses, the unpacked cache included', async () => {
+        const own = join(dir, 'titan', 'plugins', 'well', 'plugin.json');
+        expect(await callInChat('well_read_direct', { path: own })).toMatchObject({
+          result: { text: expect.stringContaining('"name": "well"') },
+        });
+        writeFileSync(join(dir, 'Desktop', 'secret.txt'), 'not for plugins');
+        // (Node lets a single executable read its own binary under the permission model: the code and assets in it.)
+        for (const path of [join(dir, 'Desktop', 'secret.txt'), join(unpacked().path, 'web', 'index.html')]) {
+          expect(await callInChat('well_read_direct', { path })).toMatchObject({
+            ok: true,
+            result: { refused: true, code: 'ERR_ACCESS_DENIED' },
+          });
+        }
+        expect(await callInChat('well_spawn', {})).toMatchObject({ result: { code: 'ERR_ACCESS_DENIED' } });
+        // No environment but the IPC channel's, NODE_ENV and TZ: the NODE_OPTIONS that carried the flags is gone.
+        const env = (await callInChat('well_env', {})).result as { names: string[] };
+        expect(env.names.filter((n) => !['NODE_ENV', 'TZ'].includes(n) && !n.startsWith('NODE_CHANNEL_'))).toEqual([]);
+      });
+
+      it('stops at its heap cap: out of memory, restarted, answering again', async () => {
+        await expect.poll(async () => (await plugin('hog'))?.status).toBe('running');
+        const grew = await callInChat('hog_grow', {});
+        expect(grew).toMatchObject({ ok: false });
+        expect(JSON.stringify(grew)).toContain('out of memory (over its 128 MB heap limit)');
+        await expect.poll(async () => (await plugin('hog'))?.status, { timeout: 15_000 }).toBe('running');
+        expect(await callInChat('hog_ping', {})).toMatchObject({ ok: true, result: 'pong' });
+        expect((await fetch(`${url}/api/health`)).status).toBe(200);
+      });
     });
 
     it('exits 0 on SIGTERM', async () => {

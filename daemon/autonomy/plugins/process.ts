@@ -5,29 +5,55 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as v from 'valibot';
+import { assetDir, isExecutable, PLUGIN_RUNTIME_FILE } from '../../assets.ts';
+import { PLUGIN_HOST_COMMAND } from './hostCommand.ts';
 import { PluginError } from './pluginError.ts';
 import { FromChild, type HostOp, type ToChild } from './runtime/protocol.ts';
 
 /**
- * Where the runtime (runtime/child.ts) and valibot, which it imports, live — the only code outside its own folder a
- * plugin process may read. Null when they are not files on disk (the single-executable bundle).
+ * How a plugin process starts and the only code outside its own folder it may read. From the sources: runtime/child.ts
+ * and valibot, which it imports. In the single executable: `titan __plugin-host <runtime> <config>` and the runtime
+ * bundled into one file, unpacked with the other assets (never the whole cache folder). Null when it is missing.
  */
 export const runtimePaths = (() => {
-  let found: { dir: string; child: string; valibot: string } | null | undefined;
+  let found: PluginRuntime | null | undefined;
   return () => {
-    if (found !== undefined) return found;
-    try {
-      const dir = join(dirname(fileURLToPath(import.meta.url)), 'runtime');
-      const child = join(dir, 'child.ts');
-      found = existsSync(child)
-        ? { dir, child, valibot: dirname(dirname(fileURLToPath(import.meta.resolve('valibot')))) }
-        : null;
-    } catch {
-      found = null;
-    }
+    if (found === undefined) found = locateRuntime();
     return found;
   };
 })();
+
+interface PluginRuntime {
+  /** fork's module argument and the arguments before the config. */
+  module: string;
+  args: string[];
+  /** Files and folders the process may read besides the plugin's own folder. */
+  read: string[];
+  /**
+   * A single executable passes every command-line argument to its script, so Node's options go in NODE_OPTIONS
+   * instead (the build keeps `execArgvExtension: "env"`).
+   */
+  optionsInEnv: boolean;
+}
+
+function locateRuntime(): PluginRuntime | null {
+  try {
+    if (isExecutable()) {
+      const file = join(assetDir('plugin-runtime'), PLUGIN_RUNTIME_FILE);
+      return existsSync(file) ? { module: PLUGIN_HOST_COMMAND, args: [file], read: [file], optionsInEnv: true } : null;
+    }
+    const dir = join(dirname(fileURLToPath(import.meta.url)), 'runtime');
+    const child = join(dir, 'child.ts');
+    const valibot = dirname(dirname(fileURLToPath(import.meta.resolve('valibot'))));
+    return existsSync(child) ? { module: child, args: [], read: [dir, valibot], optionsInEnv: false } : null;
+  } catch {
+    return null;
+  }
+}
+
+/** NODE_OPTIONS quotes a value with spaces in double quotes, escaping `"` and `\` with a backslash. */
+const nodeOptions = (flags: string[]) => flags.map((f) => `"${f.replace(/["\\]/g, '\\$&')}"`).join(' ');
+
 const OOM = /heap out of memory|Reached heap limit|Allocation failed/i;
 const STDERR_TAIL = 4000;
 
@@ -68,20 +94,24 @@ export class PluginProcess {
     this.opts = opts;
     const runtime = runtimePaths();
     if (!runtime) throw new PluginError('plugin_unavailable', 'the plugin runtime is not installed with this build');
-    this.child = fork(runtime.child, [JSON.stringify({ name: opts.name, main: opts.main, network: opts.network })], {
+    const flags = [
+      '--permission',
+      ...[...runtime.read, opts.dir].map((path) => `--allow-fs-read=${path}`),
+      `--max-old-space-size=${opts.memoryMb}`,
+      '--disable-warning=SecurityWarning',
+      '--disable-warning=ExperimentalWarning',
+    ];
+    const config = JSON.stringify({ name: opts.name, main: opts.main, network: opts.network });
+    this.child = fork(runtime.module, [...runtime.args, config], {
       cwd: opts.dir,
-      // Nothing of the daemon's environment (API keys, tokens, paths) reaches a plugin.
-      env: { NODE_ENV: 'production', TZ: process.env.TZ ?? '' },
+      // Nothing of the daemon's environment (API keys, tokens, paths) reaches a plugin; the runtime drops NODE_OPTIONS.
+      env: {
+        NODE_ENV: 'production',
+        TZ: process.env.TZ ?? '',
+        ...(runtime.optionsInEnv ? { NODE_OPTIONS: nodeOptions(flags) } : {}),
+      },
       execPath: process.execPath,
-      execArgv: [
-        '--permission',
-        `--allow-fs-read=${runtime.dir}`,
-        `--allow-fs-read=${runtime.valibot}`,
-        `--allow-fs-read=${opts.dir}`,
-        `--max-old-space-size=${opts.memoryMb}`,
-        '--disable-warning=SecurityWarning',
-        '--disable-warning=ExperimentalWarning',
-      ],
+      execArgv: runtime.optionsInEnv ? [] : flags,
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       serialization: 'json',
     });

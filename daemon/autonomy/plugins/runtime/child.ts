@@ -25,7 +25,10 @@ export interface PluginContext {
   notify(input: { title: string; body: string; level?: 'info' | 'warn' | 'error' }): Promise<unknown>;
 }
 
-const config = v.parse(ChildConfig, JSON.parse(process.argv[2] ?? '{}'));
+// The config is the last argument: `node child.ts <config>` from the sources, `titan __plugin-host <runtime> <config>`
+// in the single executable, where Node's options came in NODE_OPTIONS — not the plugin's to see.
+const config = v.parse(ChildConfig, JSON.parse(process.argv.at(-1) ?? '{}'));
+delete process.env.NODE_OPTIONS;
 const send = (m: FromChild) => {
   if (process.connected) process.send?.(m);
 };
@@ -83,6 +86,8 @@ async function run(handler: Fn | undefined, what: string, input: unknown, id: nu
 }
 
 async function main() {
+  // Never a plugin outside the sandbox, whatever started this process.
+  if (!process.permission) throw new Error('the permission model is not active in this process');
   guardNetwork(config.name, config.network);
   const loaded = (await import(pathToFileURL(config.main).href)) as { default?: PluginModule } & PluginModule;
   const plugin: PluginModule = loaded.default ?? loaded;
