@@ -45,6 +45,7 @@ import { ApiRoutes } from './http/routes.ts';
 import { servicesRoutes } from './http/servicesRoutes.ts';
 import { settingsRoutes } from './http/settingsRoutes.ts';
 import { settingsSchemaRoute } from './http/settingsSchemaRoute.ts';
+import { toolsRoutes } from './http/toolsRoutes.ts';
 import { updateRoutes } from './http/updateRoutes.ts';
 import { webRoutes } from './http/webRoutes.ts';
 import { Logs } from './logs/logs.ts';
@@ -307,6 +308,7 @@ export async function createTitan(opts: TitanOptions = {}): Promise<Titan> {
   memoryRoutes(api, { memory, logs });
   filesRoutes(api, { files, uploadLimit: () => settings.get().limits.upload_mb * 1024 * 1024 });
   chatHistoryRoutes(api, { store: chatStore });
+  toolsRoutes(api, { tools, approvals });
   chatRoutes(api, {
     chat,
     approvals,

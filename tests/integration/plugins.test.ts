@@ -151,6 +151,16 @@ function pluginsSuite(name: string, engines: () => Promise<Engines>) {
       expect(await failure(host.callTool('well', 'echo', { text: 3 }))).toMatchObject({ code: 'invalid_arguments' });
       expect(await failure(host.callTool('well', 'nope', {}))).toMatchObject({ code: 'plugin_unknown_tool' });
       expect(await failure(host.callTool('nobody', 'echo', {}))).toMatchObject({ code: 'plugin_not_found' });
+      // GET /api/tools lists them beside the built-in ones, with who provides them and the approval chat applies.
+      const listed = (await call('/api/tools')).body.tools as Body[];
+      expect(listed.find((t) => t.name === 'read_file')).toMatchObject({ source: 'built-in', risk: 'read' });
+      expect(listed.find((t) => t.name === 'well_echo')).toMatchObject({
+        source: 'plugin:well',
+        risk: 'read',
+        approval: 'auto',
+        parameters: { required: ['text'] },
+      });
+      expect(listed.find((t) => t.name === 'well_save')).toMatchObject({ risk: 'write', approval: 'ask' });
     });
 
     it('lets the assistant call a plugin tool in a chat turn', async () => {
