@@ -244,6 +244,18 @@ export async function createTitan(opts: TitanOptions = {}): Promise<Titan> {
     if (err instanceof HTTPException) {
       return c.json(errorBody('http_error', err.message || 'the request could not be handled'), err.status);
     }
+    // The disk is full (or over quota): the writers have removed their temp files; say so rather than a 500.
+    const fsCode = (err as { code?: unknown }).code;
+    if (fsCode === 'ENOSPC' || fsCode === 'EDQUOT') {
+      logs.app.warn({ err: err.message, path: c.req.path }, 'request refused: no space left on the disk');
+      return c.json(
+        errorBody(
+          'disk_full',
+          'there is no space left on the disk (or the quota is used up): free some space and try again',
+        ),
+        507,
+      );
+    }
     // A storage service that is down (or cut off): 503, never a 500; the clients retry by themselves.
     const outage = engines.outage(err);
     if (outage) {

@@ -29,6 +29,7 @@ export async function receiveUpload(
   const body = c.req.raw.body;
   if (!body) throw badRequest('no_files', 'the upload has no body: nothing was uploaded');
   const mb = Math.round(limitBytes / 1024 / 1024);
+  const input = Readable.fromWeb(body as WebReadableStream<Uint8Array>);
   const outcomes: Promise<UploadOutcome>[] = [];
   const failures: unknown[] = [];
   const parser = busboy({
@@ -60,18 +61,26 @@ export async function receiveUpload(
     outcomes.push(
       save(name, stream).catch((err: unknown) => {
         failures.push(err);
-        stream.resume();
+        // A writer that failed mid-file (disk full) destroyed the part's stream: busboy would wait on it for ever.
+        // Stop parsing and drain the request instead; the parts already handled keep their outcomes.
+        if (stream.destroyed) abandon();
+        else stream.resume();
         return { name, error: errorOf(err) };
       }),
     );
   });
+  let abandon = () => {};
   const parsed = new Promise<void>((resolve, reject) => {
+    abandon = () => {
+      input.unpipe(parser);
+      input.resume();
+      resolve();
+    };
     parser.on('close', resolve);
     parser.on('error', (err) =>
       reject(badRequest('bad_multipart', `the upload is not valid multipart data: ${(err as Error).message}`)),
     );
   });
-  const input = Readable.fromWeb(body as WebReadableStream<Uint8Array>);
   input.on('error', (err) => parser.destroy(err));
   input.pipe(parser);
   await parsed;
