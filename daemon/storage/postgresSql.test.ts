@@ -3,6 +3,7 @@ import { expect, inject, it } from 'vitest';
 import { migrate } from './migrate.ts';
 import { openPostgresSql } from './postgresSql.ts';
 import { runSqlConformance } from './sql.case.test.ts';
+import { SqlUnavailableError } from './sql.ts';
 
 const { postgres } = inject('services');
 
@@ -20,6 +21,10 @@ it('postgres: concurrent first starts migrate once without colliding', async () 
 
 it('postgres: an unreachable server fails with a clear error, not a hang', async () => {
   const dead = openPostgresSql('postgres://titan:x@127.0.0.1:1/none');
-  await expect(dead.query('SELECT 1')).rejects.toThrow(/ECONNREFUSED|connect/);
+  const err = await dead.query('SELECT 1').catch((e: unknown) => e);
+  // Typed, so the HTTP layer answers 503; the driver's own error stays as the cause.
+  expect(err).toBeInstanceOf(SqlUnavailableError);
+  expect((err as Error).message).toMatch(/^Postgres is not reachable at 127\.0\.0\.1:1\/none: Titan retries/);
+  expect(((err as Error).cause as { code?: string }).code).toBe('ECONNREFUSED');
   await dead.close();
 });
