@@ -18,7 +18,7 @@ export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
 export SCARF_ANALYTICS := false
 export NODE_OPTIONS := --disable-warning=ExperimentalWarning
 
-.PHONY: help run start web deps test test-only lint format typecheck services services-down bench bench-bus bench-memory bench-api bench-chat-search bench-files bench-ui bench-executable build build-all package clean hooks
+.PHONY: help run start web deps test test-only lint format typecheck services services-down bench bench-bus bench-memory bench-api bench-chat-search bench-files bench-ui bench-executable bench-load bench-large build build-all package clean hooks
 
 help:
 	@echo "make run        start Titan on the embedded engines and print its URL"
@@ -29,6 +29,8 @@ help:
 	@echo "make bench-chat-search  chat search as you type at 100,000 messages (Postgres) and 20,000 (PGlite)"
 	@echo "make bench-files  files: ingestion pages/s and MB/s, search p95, Downloads-to-searchable latency"
 	@echo "make bench-ui   chat UI in Chromium: a 100,000-message conversation (first render, scroll, heap), bundle gzip"
+	@echo "make bench-load  60 s of mixed traffic at a sustained rate: p50/p99 per operation, errors, daemon RSS trend"
+	@echo "make bench-large  100,000 messages + memories in one data dir: start-up, memory/chat search, UI first render"
 	@echo "make build      typecheck, then the single executable for this platform in dist/ (make build-all: every platform it can)"
 	@echo "make package    the Linux tarball and .deb (and an AppImage when appimagetool is installed) in dist/"
 	@echo "make bench-executable  the executable's size and cold start to a healthy /api/health against node daemon/main.ts"
@@ -106,6 +108,16 @@ bench-files: deps services
 # The chat UI in Chromium on the embedded engines: 100,000 messages opened, paged to the top, scrolled back (~2 min).
 bench-ui: deps web
 	@node bench/ui.bench.ts
+
+# The daemon as its own process under mixed traffic (cache hits, memory queries, listings, bus publishes) at a constant
+# rate: a ramp, then 60 s held, on the embedded engines and on Redis + Postgres + Neo4j (about 6 minutes).
+bench-load: deps services
+	@node bench/load.bench.ts
+
+# 100,000 messages and 20,000 (PGlite) / 100,000 (Postgres) memories in one data dir; the PGlite one is built once
+# into bench/.cache/ (about 8 minutes, its HNSW index), then reused (a rerun takes about 6 minutes).
+bench-large: deps services web
+	@node bench/largeHistory.bench.ts
 
 # The daemon bundled with rolldown and injected with its assets into Node (single executable applications): dist/titan.
 build: deps typecheck web
