@@ -139,6 +139,26 @@ export function runBusConformance(name: string, open: () => Promise<OpenedBusTra
       await waitUntil(() => lowDone === FLOOD, 'the whole flood', 30_000);
     });
 
+    it('T3b: a handler whose service is down (isOutage) is retried past retry_limit and never dead-lettered', async () => {
+      fresh();
+      const bus = newBus({
+        streams: { 'chat.v1': { maxlen: 1000, rate_limit: 1000, retry_limit: 1 } },
+        retryMaxMs: 20,
+        isOutage: (err) => (err as Error).message === 'database down',
+      });
+      const attempts: number[] = [];
+      await bus.subscribe('chat.v1', 'memory', (e) => {
+        attempts.push(e.meta.retries);
+        // Down for 5 tries — more than retry_limit allows for a failing event — then back.
+        if (attempts.length <= 5) throw new Error('database down');
+      });
+      await bus.publish('chat.v1', 'message.created', { n: 1 });
+      await waitUntil(() => attempts.length === 6, 'the delivery after the outage');
+      // The outage spent none of the event's retries, and nothing reached the dead-letter stream.
+      expect(attempts).toEqual([0, 0, 0, 0, 0, 0]);
+      expect(await bus.dlqLength()).toBe(0);
+    });
+
     it('T3: a handler that throws 6 times sends the event to errors.dlq with its error; requeue delivers it again', async () => {
       fresh();
       const bus = newBus({ streams: { 'chat.v1': { maxlen: 1000, rate_limit: 1000, retry_limit: 5 } } });

@@ -37,6 +37,12 @@ export interface BusOptions {
   watchdogGraceMs: number;
   /** Window in which a handler marked idempotent skips an event_id it already handled. Default: 1 hour. */
   dedupWindowMs: number;
+  /**
+   * Whether a handler's error means a service it needs is down (the database, say) rather than that this event fails:
+   * such an event is retried every retryMaxMs without counting toward retry_limit, so an outage never dead-letters
+   * work that will succeed once the service is back. Default: no error is.
+   */
+  isOutage: (err: unknown) => boolean;
 }
 
 export const DEFAULT_STREAM_LIMITS: StreamLimits = { maxlen: 100_000, rate_limit: 1000, retry_limit: 5 };
@@ -56,6 +62,7 @@ export function withDefaults(opts: Partial<BusOptions>): BusOptions {
     claimIdleMs: opts.claimIdleMs ?? 30_000,
     watchdogGraceMs: opts.watchdogGraceMs ?? 5000,
     dedupWindowMs: opts.dedupWindowMs ?? 3_600_000,
+    isOutage: opts.isOutage ?? (() => false),
   };
 }
 

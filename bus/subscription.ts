@@ -322,14 +322,21 @@ export class Subscription {
   }
 
   private async onHandlerError(entry: StreamEntry, event: BusEvent, err: unknown, retries: number): Promise<void> {
-    const limit = limitsOf(this.deps.options(), this.topic).retry_limit;
+    const opts = this.deps.options();
+    if (opts.isOutage(err)) {
+      // Not this event's fault: wait for the service at the longest backoff, and keep its retry count where it was.
+      this.failed.set(entry.id, { stream: entry.stream, dueAt: Date.now() + opts.retryMaxMs, deliveries: retries });
+      this.deps.metrics.handled(this.topic, this.group, 'retry');
+      return;
+    }
+    const limit = limitsOf(opts, this.topic).retry_limit;
     if (retries >= limit) {
       await this.deadLetter(entry, event, err, 'handler_failed', retries);
       await this.deps.transport.ack(entry.stream, this.group, [entry.id]);
       this.deps.metrics.handled(this.topic, this.group, 'dlq');
       return;
     }
-    const dueAt = Date.now() + backoffMs(this.deps.options(), retries + 1);
+    const dueAt = Date.now() + backoffMs(opts, retries + 1);
     this.failed.set(entry.id, { stream: entry.stream, dueAt, deliveries: retries + 1 });
     this.deps.metrics.handled(this.topic, this.group, 'retry');
   }

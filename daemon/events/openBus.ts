@@ -49,7 +49,12 @@ export async function openBus(
   const { redis, sql } = engines;
   const onError = (err: unknown, what: string) =>
     logs.app.warn({ err: (err as Error)?.message ?? String(err), what }, 'bus: a step failed and will be retried');
-  const options = { ...busOptionsOf(settings), instanceId: await instanceIdOf(sql) };
+  const options = {
+    ...busOptionsOf(settings),
+    instanceId: await instanceIdOf(sql),
+    // A handler that finds Postgres, Redis or Neo4j down waits for it instead of spending the event's retries.
+    isOutage: (err: unknown) => engines.outage(err) !== null,
+  };
   if (redis) {
     const warning = await evictionPolicyWarning(redis).catch(() => null);
     if (warning) logs.app.warn({ warning }, 'bus: Redis may evict streams');
