@@ -17,11 +17,18 @@ function setPath(obj: unknown, path: string, value: unknown): void {
   if (parent && typeof parent === 'object' && last in parent) (parent as Json)[last] = value;
 }
 
-/** Every service URL in the settings: their passwords are secrets too. */
+/** Every URL in the settings that may carry a password (user:password@host): those passwords are secrets too. */
 function urlPaths(s: unknown): string[] {
-  return ['services.redis.url', 'services.postgres.url', 'services.neo4j.url'].filter(
-    (p) => typeof getPath(s, p) === 'string',
-  );
+  return [
+    'services.redis.url',
+    'services.postgres.url',
+    'services.neo4j.url',
+    'model.base_url',
+    'embeddings.base_url',
+    'bus.snapshots.endpoint',
+    'telemetry.otlp_endpoint',
+    'update.api_url',
+  ].filter((p) => typeof getPath(s, p) === 'string');
 }
 
 function maskUrlPassword(raw: string): string {

@@ -6,7 +6,7 @@ import defaults from '../../config.json' with { type: 'json' };
 import { describeIssues, SettingsError } from './errors.ts';
 import { dataDir } from './paths.ts';
 import { RESTART_KEYS, type Settings, SettingsSchema } from './schema.ts';
-import { unmaskSettings } from './secrets.ts';
+import { secretValues, unmaskSettings } from './secrets.ts';
 
 type Json = Record<string, unknown>;
 type Listener = (next: Settings, prev: Settings) => void;
@@ -21,9 +21,13 @@ export function deepMerge(base: unknown, over: unknown): unknown {
   return out;
 }
 
-export function validateSettings(input: unknown, source: string): Settings {
+/** `known`: secrets besides the input's own (the current ones) that a problem line must not repeat. */
+export function validateSettings(input: unknown, source: string, known: readonly string[] = []): Settings {
   const result = v.safeParse(SettingsSchema, input);
-  if (!result.success) throw new SettingsError(source, describeIssues(result.issues));
+  if (!result.success) {
+    const secrets = [...known, ...secretValues(input as Settings)].sort((a, b) => b.length - a.length);
+    throw new SettingsError(source, describeIssues(result.issues, secrets));
+  }
   return result.output;
 }
 
@@ -78,7 +82,7 @@ export class SettingsStore {
 
   /** Replaces the settings (masked secrets keep their value); returns the top-level keys that need a restart. */
   update(incoming: unknown): { settings: Settings; restartRequired: string[] } {
-    let next = validateSettings(unmaskSettings(incoming, this.fileSettings), 'settings');
+    let next = validateSettings(unmaskSettings(incoming, this.fileSettings), 'settings', secretValues(this.effective));
     // GET shows the TITAN_PORT override as server.port; sending it back must not write the override into the file.
     if (this.env.TITAN_PORT !== undefined && next.server.port === this.effective.server.port) {
       next = { ...next, server: { ...next.server, port: this.fileSettings.server.port } };

@@ -119,6 +119,7 @@ export async function startChildDaemon(opts: ChildDaemonOptions): Promise<ChildD
     out: () => out,
     call,
     async login(password = TEST_PASSWORD) {
+      if (token) return token;
       const setup = await call('/api/auth/setup', { method: 'POST', json: { password }, token: null });
       const res =
         setup.status === 409
