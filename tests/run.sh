@@ -37,5 +37,6 @@ step "executable and packages (installer)" bash -c 'node installer/build.ts && n
 echo "== tests (vitest, with coverage)"
 vitest run --coverage --reporter=default --reporter=json --outputFile.json=reports/vitest.json
 vitest_rc=$?
+step "secret scan (reports, coverage, leftover logs)" node tests/leakScan.ts
 
 node tests/summary.ts reports/vitest.json "$static_passed" "$static_failed" "$vitest_rc"
