@@ -2,7 +2,7 @@
 // response it gives, and a broad session of use — for the privacy and secret-leak tests.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { FakeModelServer } from '../fake-model/server.ts';
@@ -174,11 +174,22 @@ export async function exerciseDaemon(d: ChildDaemon, model: FakeModelServer): Pr
   await d.login();
   const form = new FormData();
   form.append('file', new Blob(['Tea notes: the user drinks green tea every morning.']), 'tea.txt');
+  // A PDF and a DOCX too: their text extraction (pdf.js fonts, mammoth) must not fetch anything.
+  for (const name of ['invoice_INV-2026-031.pdf', 'meeting_notes_2026-03-12.docx']) {
+    form.append('file', new Blob([readFileSync(join(ROOT, 'tests', 'fixtures', 'files', 'set', name))]), name);
+  }
   expectStatus(await d.call('/api/files/upload?path=Desktop', { method: 'POST', body: form }), 201);
   expectStatus(await d.call('/api/files?path=Desktop'), 200);
   expectStatus(await d.call('/api/files/download?path=Desktop/tea.txt'), 200);
   expectStatus(await d.call('/api/files/search?q=tea'), 200);
-  expectStatus(await d.call('/api/files/ingest', { method: 'POST', json: { paths: ['Desktop/tea.txt'] } }), 200, 202);
+  expectStatus(
+    await d.call('/api/files/ingest', {
+      method: 'POST',
+      json: { paths: ['Desktop/tea.txt', 'Desktop/invoice_INV-2026-031.pdf', 'Desktop/meeting_notes_2026-03-12.docx'] },
+    }),
+    200,
+    202,
+  );
   expectStatus(
     await d.call('/api/memory/embeddings', {
       method: 'POST',
