@@ -1,7 +1,7 @@
 // The after-run secret scan (a step of tests/run.sh): the secrets the test suites configure must not be in what the run
 // left behind — the vitest report and other reports/, coverage/, and the logs and backups in leftover /tmp/titan-* dirs.
 // Usage: node tests/leakScan.ts [dir …]  (default: reports coverage and /tmp/titan-*). Exit 1 on any finding.
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { type Dirent, existsSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TEST_PASSWORD } from './helpers/daemon.ts';
@@ -27,9 +27,9 @@ const TEXT_OUTPUTS = /\.(log|jsonl|json\.gz|log\.\d+|tar\.gz)$|\/logs\//;
 function leftoverOutputs(dir: string, depth = 0): ScanSource[] {
   if (depth > 6) return [];
   const out: ScanSource[] = [];
-  let entries: ReturnType<typeof readdirSync<{ withFileTypes: true }>> = [];
+  let entries: Dirent[] = [];
   try {
-    entries = readdirSync(dir, { withFileTypes: true }) as typeof entries;
+    entries = readdirSync(dir, { withFileTypes: true });
   } catch {
     return out; // gone, or not ours to read
   }
