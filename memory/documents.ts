@@ -25,13 +25,18 @@ export async function replaceDocument(
   chunks: DocumentChunk[],
 ): Promise<Memory[]> {
   const old = await documentChunkIds(store, path);
+  // Embedded before the transaction: a remote embedder is a network call (no transaction should wait on one), and its
+  // cache is read through the store's own connection, which on PGlite (one connection) the transaction holds —
+  // embedding inside it never finished.
+  const vectors = chunks.length > 0 ? await store.embedder.embed(chunks.map((c) => c.text)) : [];
   const added = await store.sql.transaction(async (tx) => {
     await tx.query(`DELETE FROM memories WHERE ${BY_PATH}`, [path]);
     if (chunks.length === 0) return [];
     return store.add(
-      chunks.map((c) => ({
+      chunks.map((c, i) => ({
         kind: 'document_chunk' as const,
         text: c.text,
+        embedding: vectors[i],
         importance: 0.5,
         source: { origin: 'file', path, ...(c.page === null ? {} : { page: c.page }) },
       })),
