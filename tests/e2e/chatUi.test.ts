@@ -167,7 +167,8 @@ describe('chat UI', () => {
       { reply: { text: `Вот договор: \`${path}\`` } },
     );
     await say('покажи договор PDF');
-    await page.waitForSelector('[data-streaming] [data-tool-call="search_files"]');
+    // Retrieval over the new file's chunks runs before the model is asked: on a loaded machine it takes seconds.
+    await page.waitForSelector('[data-streaming] [data-tool-call="search_files"]', { timeout: 30_000 });
     await answered();
     expect(await page.locator('[data-uploads]').count()).toBe(0);
     expect(await last('user').textContent()).toContain(FIXTURES.contractRu);
