@@ -1,9 +1,10 @@
 // Load: the daemon as its own process (node daemon/main.ts, so its RSS is its own) under a fixed mix at a constant
 // arrival rate over keep-alive connections — the recent messages of an open conversation (cache hit), memory queries,
 // folder listings and bus publishes — first a short ramp to find a rate the machine sustains, then that rate held
-// for LOAD_SECONDS (default 60). Baseline in the same run: GET /api/auth/status (public, no work) at the same rate.
-// Prints achieved vs target rate, p50/p99 per operation (from each request's scheduled send time), errors by
-// status, and the daemon's RSS at the start, half-way, the end and after an idle pause, with its slope (MB/min).
+// for LOAD_SECONDS (default 60), and once more to see whether the RSS keeps growing. Baseline in the same run:
+// GET /api/auth/status (public, no work) at the same rate. Prints achieved vs target rate, p50/p99 per operation
+// (from each request's scheduled send time), errors by status, and the daemon's RSS at the start, half-way, the end,
+// after the second hold and after an idle pause, with slopes (MB/min).
 // Engines: LOAD_ENGINES=embedded,services (PGlite + embedded bus; Redis + Postgres + Neo4j from `make services`).
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -43,7 +44,18 @@ interface EngineRun {
   ramp: PhaseResult[];
   baseline: PhaseResult;
   hold: PhaseResult;
-  rss: { start: number; half: number; end: number; paused: number; slopeHold: number; slopeLate: number };
+  /** The same mix again right after the hold: a leak keeps growing here too, a heap settling in does not. */
+  again: PhaseResult;
+  rss: {
+    start: number;
+    half: number;
+    end: number;
+    again: number;
+    paused: number;
+    slopeHold: number;
+    slopeLate: number;
+    slopeAgain: number;
+  };
   logErrors: string[];
 }
 
@@ -198,6 +210,9 @@ async function runOn(engine: 'embedded' | 'services'): Promise<EngineRun> {
   const hold = await client.run(mix, rate, HOLD_S);
   const holdEnd = rss.now();
   const half = rss.between(holdStart.t + HOLD_S / 2 - 1, holdStart.t + HOLD_S / 2 + 1)[0] ?? holdEnd;
+  process.stderr.write(`${engine}: and again…\n`);
+  const again = await client.run(mix, rate, HOLD_S);
+  const againEnd = rss.now();
   await sleep(PAUSE_S * 1000);
   const paused = rss.now();
   rss.stop();
@@ -223,11 +238,14 @@ async function runOn(engine: 'embedded' | 'services'): Promise<EngineRun> {
     ramp,
     baseline,
     hold,
+    again,
     rss: {
       start: holdStart.mb,
       half: half.mb,
       end: holdEnd.mb,
+      again: againEnd.mb,
       paused: paused.mb,
+      slopeAgain: slopeMbPerMin(rss.between(holdEnd.t, againEnd.t)),
       slopeHold: slopeMbPerMin(held),
       slopeLate: slopeMbPerMin(held.filter((s) => s.t >= holdStart.t + HOLD_S / 2)),
     },
@@ -274,7 +292,9 @@ for (const r of runs) {
   for (const o of r.hold.ops) row(`  ${o.name}`, f((r.hold.target * o.sent) / all.done, 0), '', o);
   const s = r.rss;
   console.log(
-    `| daemon RSS MB: hold start / 30 s / end / after ${PAUSE_S} s idle | ${f(s.start)} / ${f(s.half)} / ${f(s.end)} / ${f(s.paused)} | slope ${f(s.slopeHold, 2)} MB/min (2nd half ${f(s.slopeLate, 2)}) | | | | | | ${r.logErrors.length} log lines with error/warn |`,
+    `| daemon RSS MB: hold start / 30 s / end / end of a 2nd hold (${f(r.again.achieved, 0)}/s, ${r.again.errors} errors) / after ${PAUSE_S} s idle | ${f(s.start)} / ${f(s.half)} / ${f(s.end)} / ${f(s.again)} / ${f(s.paused)} | slope MB/min: hold ${f(s.slopeHold, 1)}, its 2nd half ${f(s.slopeLate, 1)}, 2nd hold ${f(s.slopeAgain, 1)} | | | | | | ${r.logErrors.length} log lines with error/warn |`,
   );
+  for (const o of r.again.ops)
+    if (Object.keys(o.errors).length) console.log(`  2nd hold errors, ${o.name}: ${errs(o.errors)}`);
   for (const l of r.logErrors.slice(0, 5)) console.log(`  log: ${l.slice(0, 200)}`);
 }
