@@ -6,7 +6,7 @@
 // (from each request's scheduled send time), errors by status, and the daemon's RSS at the start, half-way, the end,
 // after the second hold and after an idle pause, with slopes (MB/min).
 // Engines: LOAD_ENGINES=embedded,services (PGlite + embedded bus; Redis + Postgres + Neo4j from `make services`).
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -223,6 +223,7 @@ async function runOn(engine: 'embedded' | 'services'): Promise<EngineRun> {
   const code = await p.exited;
   await model.stop();
   await cleanup(ids);
+  rmSync(home, { recursive: true, force: true });
   const logErrors = p
     .err()
     .split('\n')
