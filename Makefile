@@ -110,12 +110,12 @@ bench-ui: deps web
 	@node bench/ui.bench.ts
 
 # The daemon as its own process under mixed traffic (cache hits, memory queries, listings, bus publishes) at a constant
-# rate: a ramp, then 60 s held, on the embedded engines and on Redis + Postgres + Neo4j (about 6 minutes).
+# rate: a ramp, then 60 s held twice, on the embedded engines and on Redis + Postgres + Neo4j (about 7 minutes).
 bench-load: deps services
 	@node bench/load.bench.ts
 
 # 100,000 messages and 20,000 (PGlite) / 100,000 (Postgres) memories in one data dir; the PGlite one is built once
-# into bench/.cache/ (about 8 minutes, its HNSW index), then reused (a rerun takes about 6 minutes).
+# into bench/.cache/ (about 8 minutes, its HNSW index), then reused (a rerun takes about 3 minutes).
 bench-large: deps services web
 	@node bench/largeHistory.bench.ts
 
