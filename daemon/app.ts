@@ -215,17 +215,22 @@ export async function createTitan(opts: TitanOptions = {}): Promise<Titan> {
     now: opts.now ?? Date.now,
     services: {},
   };
-  let autonomy: Feature[];
-  try {
-    autonomy = await openAutonomy(autonomyDeps);
-  } catch (err) {
-    logs.app.error({ err: (err as Error).message }, 'autonomy could not be started');
+  // What is open by now, closed in reverse: by close(), and when autonomy fails to start (snapshots included).
+  const closeCore = async () => {
+    await snapshots?.stop();
     await chat.close();
     await cache.close();
     await files.close();
     await memory.close();
     await bus.close();
     await engines.close();
+  };
+  let autonomy: Feature[];
+  try {
+    autonomy = await openAutonomy(autonomyDeps);
+  } catch (err) {
+    logs.app.error({ err: (err as Error).message }, 'autonomy could not be started');
+    await closeCore();
     logs.close();
     throw err;
   }
@@ -362,13 +367,7 @@ export async function createTitan(opts: TitanOptions = {}): Promise<Titan> {
       // Remote subscribers first, so their unacked events are left pending before the bus closes.
       await grpc?.stop();
       await closeAutonomy(autonomy, (err, what) => logs.app.error({ err: (err as Error).message }, `${what} failed`));
-      await snapshots?.stop();
-      await chat.close();
-      await cache.close();
-      await files.close();
-      await memory.close();
-      await bus.close();
-      await engines.close();
+      await closeCore();
       await tracing?.shutdown();
       logs.app.info('titan stopped');
       logs.close();
